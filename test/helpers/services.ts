@@ -1,0 +1,79 @@
+/**
+ * Where the scaled-path tests find their servers. Outside CI a missing URL skips the test with a
+ * printed reason; under CI (CI set) it is an error, so a scaled test can never silently not run.
+ *
+ * URLs: FLEETCAST_TEST_POSTGRES_URL and FLEETCAST_TEST_REDIS_URL (exported by .ci/run); the
+ * product's own FLEETCAST_DATABASE_URL / FLEETCAST_WAREHOUSE_URL / FLEETCAST_REDIS_URL win when they
+ * point at PostgreSQL / Redis, so the same suites run against whatever a developer configured.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+type Service = 'postgres' | 'redis';
+
+const printed = new Set<string>();
+
+function configured(service: Service, purpose?: 'database' | 'warehouse'): string | undefined {
+  if (service === 'redis') return process.env.FLEETCAST_REDIS_URL || process.env.FLEETCAST_TEST_REDIS_URL;
+  const own = purpose === 'warehouse' ? process.env.FLEETCAST_WAREHOUSE_URL : process.env.FLEETCAST_DATABASE_URL;
+  if (own && /^postgres(ql)?:/.test(own)) return own;
+  return process.env.FLEETCAST_TEST_POSTGRES_URL;
+}
+
+/** The service URL, or undefined (with a printed reason) when tests needing it should skip. */
+export function serviceUrl(service: Service, purpose?: 'database' | 'warehouse'): string | undefined {
+  const url = configured(service, purpose);
+  if (url) return url;
+  const variable = service === 'redis' ? 'FLEETCAST_TEST_REDIS_URL' : 'FLEETCAST_TEST_POSTGRES_URL';
+  if (process.env.CI) {
+    throw new Error(`${variable} is not set, and CI requires the ${service} tests to run (see .ci/run)`);
+  }
+  if (!printed.has(service)) {
+    printed.add(service);
+    console.warn(`skipping ${service} tests: set ${variable} (CI is unset, so they may skip)`);
+  }
+  return undefined;
+}
+
+/**
+ * A fresh, empty PostgreSQL database for one test file, dropped by `drop()`. Isolates parallel test
+ * files from each other and from whatever the server already holds.
+ */
+export async function createTempPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `fleetcast_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A temporary folder removed by the returned function. */
+export function tempDir(prefix = 'fleetcast-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A short random suffix for queue prefixes, bucket names and the like. */
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
