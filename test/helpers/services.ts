@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase, type ScratchDatabase } from '../../src/core/postgres.js';
 
 type Service = 'postgres' | 'redis';
 
@@ -38,33 +38,9 @@ export function serviceUrl(service: Service, purpose?: 'database' | 'warehouse')
   return undefined;
 }
 
-/**
- * A fresh, empty PostgreSQL database for one test file, dropped by `drop()`. Isolates parallel test
- * files from each other and from whatever the server already holds.
- */
-export async function createTempPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `fleetcast_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+/** A fresh, empty PostgreSQL database for one test file, dropped by `drop()`. */
+export function createTempPostgresDatabase(baseUrl: string): Promise<ScratchDatabase> {
+  return createScratchDatabase(baseUrl, 'fleetcast_test');
 }
 
 /** A temporary folder removed by the returned function. */

@@ -22,7 +22,8 @@ export function maskUrl(value: string): string {
   return url.toString().replaceAll(encodeURIComponent(MASK), MASK);
 }
 
-const SECRET_KEY = /(pass(word)?|secret|token|api[_-]?keys?|credential|private[_-]?key|auth)$/i;
+const SECRET_KEY =
+  /(pass(word)?|secret|secret[_-]?(access[_-]?)?key|access[_-]?key[_-]?id|token|api[_-]?keys?|credentials?|private[_-]?key|auth(orization)?)$/i;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);

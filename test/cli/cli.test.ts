@@ -1,0 +1,137 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../helpers/cli.js';
+import { tempDir } from '../helpers/services.js';
+
+const VERBS = [
+  'demo',
+  'doctor',
+  'simulate',
+  'import',
+  'collect',
+  'train',
+  'backtest',
+  'models',
+  'predict',
+  'schedule',
+  'worker',
+  'tune',
+  'calibrate',
+  'runtime',
+  'serve',
+  'bench',
+];
+const PLANNED = [
+  ['demo'],
+  ['simulate', '--rows', '10'],
+  ['import', 'x.csv'],
+  ['collect'],
+  ['train'],
+  ['backtest'],
+  ['models'],
+  ['models', 'list'],
+  ['models', 'promote', 'cpu', '3', '--to', 'prod'],
+  ['predict'],
+  ['schedule', 'add'],
+  ['tune'],
+  ['calibrate'],
+  ['runtime', 'plan'],
+  ['serve'],
+];
+
+let dir: { path: string; remove: () => void };
+beforeAll(() => {
+  dir = tempDir();
+});
+afterAll(() => dir.remove());
+
+describe('fleetcast CLI skeleton', () => {
+  it('lists every verb of the design in --help and exits 0', async () => {
+    const result = await runInProcess(['--help'], { cwd: dir.path });
+    expect(result.code).toBe(0);
+    for (const verb of VERBS) expect(result.stdout).toMatch(new RegExp(`^  ${verb}\\b`, 'm'));
+  });
+
+  it('prints the version', async () => {
+    const result = await runInProcess(['--version'], { cwd: dir.path });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each(PLANNED)('refuses the unbuilt verb %s with exit 2 and no output', async (...args) => {
+    const result = await runInProcess(args, { cwd: dir.path });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('not available yet: see `fleetcast --help`');
+  });
+
+  it('rejects an unknown flag in one line with a hint and no stack', async () => {
+    const result = await runInProcess(['doctor', '--jsn'], { cwd: dir.path });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^fleetcast: unknown option '--jsn'/);
+    expect(result.stderr).toContain('hint:');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('suggests the verb meant by a typo', async () => {
+    const result = await runInProcess(['docter'], { cwd: dir.path });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('doctor');
+  });
+
+  it('rejects a bad profile flag by listing the choices', async () => {
+    const result = await runInProcess(['--profile', 'prod', 'doctor'], { cwd: dir.path });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('production');
+  });
+
+  it('fails fast on an invalid configuration value, naming it; stack only with --verbose', async () => {
+    const env = { FLEETCAST_QUEUE_CONCURRENCY: 'many' };
+    const plain = await runInProcess(['doctor'], { cwd: dir.path, env });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('queue.concurrency = "many" (from FLEETCAST_QUEUE_CONCURRENCY)');
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await runInProcess(['doctor', '--verbose'], { cwd: dir.path, env });
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('refuses the production profile without API keys', async () => {
+    const result = await runInProcess(['doctor'], { cwd: dir.path, env: { FLEETCAST_PROFILE: 'production' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('production profile needs API keys');
+    expect(result.stderr).toContain('FLEETCAST_API_KEYS');
+  });
+
+  it('reads fleetcast.yaml from the working folder and reports a bad key in it', async () => {
+    const sub = tempDir();
+    writeFileSync(join(sub.path, 'fleetcast.yaml'), 'warehouse: duckdb:x\n');
+    const result = await runInProcess(['doctor'], { cwd: sub.path });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/warehouse.*fleetcast\.yaml.*no such key/);
+    sub.remove();
+  });
+
+  it('worker explains that it needs Redis', async () => {
+    const result = await runInProcess(['worker'], { cwd: dir.path });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('FLEETCAST_REDIS_URL');
+  });
+
+  it('bench validates its flags and lists its benchmarks', async () => {
+    const few = await runInProcess(['bench', '--repetitions', '3'], { cwd: dir.path });
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain('at least 5');
+    const bad = await runInProcess(['bench', '--scale', 'big'], { cwd: dir.path });
+    expect(bad.code).toBe(2);
+    const unknown = await runInProcess(['bench', 'nope'], { cwd: dir.path });
+    expect(unknown.stderr).toContain('metadata-writes');
+    const list = await runInProcess(['bench', '--list', '--json'], { cwd: dir.path });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).map((b: { name: string }) => b.name)).toEqual([
+      'metadata-writes',
+      'warehouse-append',
+      'queue-tasks',
+    ]);
+  });
+});
