@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { openArtifactStore } from './artifacts/index.js';
 import { maskUrl } from './config/mask.js';
 import type { FleetcastConfig } from './config/schema.js';
@@ -29,10 +30,11 @@ export interface DoctorReport {
 const CHECK_TIMEOUT_MS = 10_000;
 
 /**
- * Opens every configured backend and asks it to answer, timing each. Opening is read-mostly: the
+ * Opens every configured backend and asks it to answer, timing each. `env` supplies the S3
+ * credentials (AWS_*), as it does for every other command. Opening is read-mostly: the
  * embedded stores create their files if missing, nothing else is written.
  */
-export async function runDoctor(config: FleetcastConfig): Promise<DoctorReport> {
+export async function runDoctor(config: FleetcastConfig, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const checks = await Promise.all([
     check('metadata', kindOf(config.databaseUrl), config.databaseUrl, async () => {
       const store = createMetadataStore(config.databaseUrl);
@@ -51,7 +53,7 @@ export async function runDoctor(config: FleetcastConfig): Promise<DoctorReport> 
       }
     }),
     check('artifacts', kindOf(config.artifactsUrl), config.artifactsUrl, async () => {
-      const store = await openArtifactStore(config.artifactsUrl);
+      const store = await openArtifactStore(config.artifactsUrl, env);
       try {
         await store.ping();
       } finally {
@@ -66,7 +68,10 @@ export async function runDoctor(config: FleetcastConfig): Promise<DoctorReport> 
       });
       try {
         if (config.redisUrl) await queue.ping();
-        else await queue.run('core.ping', {});
+        else {
+          const pong = await queue.run<{ threadId: number }>('core.ping', {});
+          if (pong.threadId === threadId) throw new Error('the local pool ran its task on the main thread');
+        }
       } finally {
         await queue.close();
       }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/core/doctor.js';
 import { runBinary, runInProcess } from '../helpers/cli.js';
+import { startS3Server } from '../helpers/s3-server.js';
 import { serviceUrl, tempDir } from '../helpers/services.js';
 
 let dir: { path: string; remove: () => void };
@@ -84,6 +85,29 @@ describe('fleetcast doctor', () => {
       queue: 'bullmq:ok',
     });
     expect(result.code).toBe(0);
+  });
+
+  it('checks an S3-compatible artifact store, and names a missing bucket', async () => {
+    const s3 = await startS3Server();
+    try {
+      const env = {
+        FLEETCAST_ARTIFACTS_URL: `s3://${s3.bucket}/models?endpoint=${s3.endpoint}`,
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      };
+      const ok = await runInProcess(['doctor', '--json'], { cwd: dir.path, env });
+      expect(kinds(JSON.parse(ok.stdout) as DoctorReport).artifacts).toBe('s3:ok');
+      const missing = await runInProcess(['doctor', '--json'], {
+        cwd: dir.path,
+        env: { ...env, FLEETCAST_ARTIFACTS_URL: `s3://no-such-bucket/x?endpoint=${s3.endpoint}` },
+      });
+      expect(missing.code).toBe(1);
+      const check = (JSON.parse(missing.stdout) as DoctorReport).checks.find((c) => c.role === 'artifacts')!;
+      expect(check.ok).toBe(false);
+      expect(check.hint).toMatch(/bucket/);
+    } finally {
+      await s3.close();
+    }
   });
 
   it('runs as a subprocess: one JSON document on stdout, exit 0', async () => {

@@ -9,7 +9,7 @@ export function registerDoctor(program: Command, context: CliContext): void {
     .option('--json', 'print one JSON document')
     .action(async (options: { json?: boolean }) => {
       const config = context.config();
-      const report = await runDoctor(config);
+      const report = await runDoctor(config, context.io.env);
       context.print(options.json, report, () => {
         const lines = [`profile ${report.profile}, home ${report.home}`];
         for (const c of report.checks) {

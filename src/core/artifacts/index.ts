@@ -43,17 +43,26 @@ export function parseArtifactsUrl(url: string, env: NodeJS.ProcessEnv = process.
   throw invalid(value, 'it is neither a file: nor an s3: URL, nor an absolute path');
 }
 
-export async function openArtifactStore(url: string): Promise<ArtifactStore> {
-  const location = parseArtifactsUrl(url);
+export async function openArtifactStore(url: string, env: NodeJS.ProcessEnv = process.env): Promise<ArtifactStore> {
+  const location = parseArtifactsUrl(url, env);
   if (location.kind === 'file') return new LocalArtifactStore(location.rootDir);
-  // Credentials come from the SDK's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profile, role),
-  // never from the URL, so the URL can be printed and stored in config without leaking secrets.
+  // Credentials come from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or else the
+  // SDK's chain (profile, role), never from the URL, so the URL can be printed and stored safely.
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
   return new S3ArtifactStore({
     bucket: location.bucket,
     prefix: location.prefix,
     region: location.region,
     forcePathStyle: location.forcePathStyle,
     ...(location.endpoint ? { endpoint: location.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
   });
 }
 
