@@ -119,3 +119,14 @@ describe('fleetcast doctor', () => {
     sub.remove();
   });
 });
+
+describe('doctor on an impossible home folder', () => {
+  it('fails fast instead of hanging on a pseudo file system', async () => {
+    const started = Date.now();
+    const result = await runInProcess(['doctor', '--json', '--home', '/proc/fleetcast-nope'], { cwd: dir.path });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as DoctorReport;
+    expect(kinds(report)).toMatchObject({ metadata: 'sqlite:down', warehouse: 'duckdb:down', artifacts: 'file:down' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});

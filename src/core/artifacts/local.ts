@@ -11,10 +11,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage, FleetcastError } from '../errors.js';
+import { makeFolder } from '../folders.js';
 import {
   type ArtifactBody,
   compareKeys,
@@ -142,7 +143,7 @@ export class LocalArtifactStore implements ArtifactStore {
   async ping(): Promise<void> {
     const probe = join(this.rootDir, `${TEMP_PREFIX}ping-${randomBytes(6).toString('hex')}`);
     try {
-      await mkdir(this.rootDir, { recursive: true });
+      await makeFolder(this.rootDir);
       await writeDurably(probe, Buffer.alloc(0));
       await rm(probe, { force: true });
     } catch (error) {
@@ -291,7 +292,7 @@ async function writeAtomically(path: string, content: Buffer | string): Promise<
   for (let attempt = 0; ; attempt++) {
     const temp = join(folder, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
     try {
-      await mkdir(folder, { recursive: true });
+      await makeFolder(folder);
       await writeDurably(temp, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
       await rename(temp, path);
       return;

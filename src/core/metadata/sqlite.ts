@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { errorMessage, FleetcastError } from '../errors.js';
+import { makeFolderSync } from '../folders.js';
 import { migrateToLatest } from './migrations.js';
 import type { MetadataStore, MetadataTables } from './types.js';
 
@@ -53,7 +54,7 @@ function openSqliteFile(path: string): Database.Database {
 /** Creates `folder` if needed and checks it can be written, failing with a clear, fixable error. */
 export function ensureWritableFolder(folder: string, forWhat: string): void {
   try {
-    if (!existsSync(folder)) mkdirSync(folder, { recursive: true });
+    makeFolderSync(folder);
     accessSync(folder, constants.W_OK);
   } catch (error) {
     throw new FleetcastError('FLEETCAST_HOME_UNWRITABLE', `cannot write to folder ${folder} (for ${forWhat})`, {

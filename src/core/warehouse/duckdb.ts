@@ -8,7 +8,6 @@
  * or a ROLLBACK discards every appended row). Upserts stage rows the same way, then apply them with
  * one INSERT … ON CONFLICT.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   type DuckDBAppender,
@@ -25,6 +24,7 @@ import {
 } from '@duckdb/node-api';
 import type { Table as ArrowTable } from 'apache-arrow';
 import { errorMessage, FleetcastError } from '../errors.js';
+import { makeFolderSync } from '../folders.js';
 import {
   assertIdentifier,
   closedError,
@@ -103,7 +103,7 @@ export class DuckDbWarehouse implements Warehouse {
     const target = path === ':memory:' ? path : resolve(path);
     let instance: DuckDBInstance | undefined;
     try {
-      if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+      if (target !== ':memory:') makeFolderSync(dirname(target));
       instance = await acquireInstance(target);
       return new DuckDbWarehouse(target, instance, await instance.connect());
     } catch (error) {
