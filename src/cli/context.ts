@@ -9,6 +9,8 @@ export interface CliIo {
   cwd: string;
   /** Whether a person can answer a prompt (stdin is a terminal). */
   interactive: boolean;
+  /** Asks a question on the terminal and returns the answer line (interactive sessions only). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** Options every verb accepts (they sit on the root command). */

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { PROFILES } from '../core/config/schema.js';
 import { FleetcastError, isFleetcastError } from '../core/errors.js';
@@ -5,6 +6,7 @@ import { VERSION } from '../core/version.js';
 import { CliContext, type CliIo } from './context.js';
 import { registerBench } from './verbs/bench.js';
 import { registerDoctor } from './verbs/doctor.js';
+import { registerModels } from './verbs/models.js';
 import { registerPlannedVerbs } from './verbs/planned.js';
 import { registerWorker } from './verbs/worker.js';
 
@@ -35,6 +37,7 @@ export function buildProgram(context: CliContext): Command {
   registerDoctor(program, context);
   registerBench(program, context);
   registerWorker(program, context);
+  registerModels(program, context);
   registerPlannedVerbs(program);
   return program;
 }
@@ -45,6 +48,14 @@ const defaultIo = (): CliIo => ({
   env: process.env,
   cwd: process.cwd(),
   interactive: Boolean(process.stdin.isTTY),
+  prompt: async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
 });
 
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests can run it in-process. */

@@ -23,6 +23,58 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('runs_kind_created').on('runs').columns(['kind', 'created_at']).execute();
     },
   },
+  '0002_registry': {
+    async up(db: Kysely<unknown>) {
+      // `next_version` is bumped with UPDATE … RETURNING inside the registration transaction: the
+      // row lock serialises concurrent registrations of one model, and a rollback returns the number.
+      await db.schema
+        .createTable('registered_models')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('next_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('model_versions')
+        .addColumn('name', 'text', (c) => c.notNull().references('registered_models.name'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('flavor', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('files', 'text', (c) => c.notNull())
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('metrics', 'text', (c) => c.notNull())
+        .addColumn('tags', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('source_run', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('model_versions_pk', ['name', 'version'])
+        .execute();
+      await db.schema
+        .createTable('model_aliases')
+        .addColumn('name', 'text', (c) => c.notNull().references('registered_models.name'))
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('model_aliases_pk', ['name', 'alias'])
+        .execute();
+      // Append-only audit of every alias change: who moved which alias from which version to which, when, why.
+      await db.schema
+        .createTable('alias_history')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull().check(sql`action in ('promote', 'rollback', 'remove')`))
+        .addColumn('from_version', 'integer')
+        .addColumn('to_version', 'integer')
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .execute();
+      await db.schema.createIndex('alias_history_name').on('alias_history').columns(['name', 'alias', 'id']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -3,6 +3,56 @@ import type { Kysely } from 'kysely';
 /** Tables of the metadata store. Timestamps are ISO-8601 text and JSON is text in both dialects. */
 export interface MetadataTables {
   runs: RunsTable;
+  registered_models: RegisteredModelsTable;
+  model_versions: ModelVersionsTable;
+  model_aliases: ModelAliasesTable;
+  alias_history: AliasHistoryTable;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  next_version: number;
+  created_at: string;
+  created_by: string;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  flavor: string;
+  /** JSON text of the manifest's signature. */
+  signature: string;
+  /** JSON text: file name → { sha256, size }. */
+  files: string;
+  /** bigint columns come back as strings from PostgreSQL and numbers from SQLite. */
+  size_bytes: number | string;
+  params: string;
+  metrics: string;
+  tags: string;
+  /** Where it came from: a local path, a run, or an upload in the artifact store. */
+  source: string;
+  source_run: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ModelAliasesTable {
+  name: string;
+  alias: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface AliasHistoryTable {
+  id: string;
+  name: string;
+  alias: string;
+  action: 'promote' | 'rollback' | 'remove';
+  from_version: number | null;
+  to_version: number | null;
+  changed_by: string;
+  changed_at: string;
+  reason: string | null;
 }
 
 export interface RunsTable {

@@ -1,0 +1,162 @@
+import type { Command } from 'commander';
+import { FleetcastError } from '../../core/errors.js';
+import { type ModelVersion, openRegistry } from '../../registry/index.js';
+import type { CliContext } from '../context.js';
+
+interface JsonOption {
+  json?: boolean;
+}
+
+/** `fleetcast models …`: thin wrappers over the registry; all logic lives in src/registry. */
+export function registerModels(program: Command, context: CliContext): void {
+  const models = program.command('models').description('manage the model registry: versions, aliases, history');
+
+  /** Opens the registry for one verb and closes it whatever happens. */
+  const withRegistry = async <T>(
+    work: (registry: Awaited<ReturnType<typeof openRegistry>>['registry']) => Promise<T>,
+  ) => {
+    const opened = await openRegistry(context.config(), context.io.env);
+    try {
+      return await work(opened.registry);
+    } finally {
+      await opened.close();
+    }
+  };
+
+  models
+    .command('register')
+    .description('register a model folder (with fleetcast.json) as the next version of NAME')
+    .argument('<name>', 'model name')
+    .argument('<path>', 'model folder')
+    .option('--env <alias>', 'point this alias (dev, staging, prod or any word) at the new version')
+    .option('--tag <key=value>', 'tag the version (repeatable)', collectTags, {})
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, path: string, options: JsonOption & { env?: string; tag: Record<string, string> }) => {
+      const version = await withRegistry((registry) =>
+        registry.register(name, path, { tags: options.tag, ...(options.env ? { env: options.env } : {}) }),
+      );
+      context.print(options.json, version, () => `registered ${name}:${version.version}${aliasText(version)}`);
+    });
+
+  models
+    .command('list')
+    .description('list registered versions')
+    .argument('[name]', 'only this model')
+    .option('--json', 'print one JSON document')
+    .action(async (name: string | undefined, options: JsonOption) => {
+      const versions = await withRegistry((registry) => registry.list(name));
+      context.print(options.json, versions, () =>
+        versions.length === 0
+          ? 'no models registered'
+          : versions
+              .map((v) => `${`${v.name}:${v.version}`.padEnd(28)} ${v.flavor.padEnd(15)} ${v.createdAt}${aliasText(v)}`)
+              .join('\n'),
+      );
+    });
+
+  models
+    .command('show')
+    .description('show one version (NAME:N, NAME@alias or NAME for the latest)')
+    .argument('<reference>', 'NAME, NAME:N or NAME@alias')
+    .option('--json', 'print one JSON document')
+    .action(async (reference: string, options: JsonOption) => {
+      const version = await withRegistry((registry) => registry.resolve(reference));
+      context.print(options.json, version, () => JSON.stringify(version, null, 2));
+    });
+
+  models
+    .command('promote')
+    .description('point an alias (dev, staging, prod, champion, …) at a version')
+    .argument('<name>', 'model name')
+    .argument('<version>', 'version number')
+    .requiredOption('--to <alias>', 'the alias to move')
+    .option('--reason <text>', 'why, for the history')
+    .option('-y, --yes', 'confirm a promotion to prod without asking')
+    .option('--json', 'print one JSON document')
+    .action(
+      async (name: string, version: string, options: JsonOption & { to: string; reason?: string; yes?: boolean }) => {
+        if (options.to === 'prod' && !options.yes) {
+          if (!context.io.interactive || !context.io.prompt) {
+            throw new FleetcastError('FLEETCAST_USAGE', `promoting ${name}:${version} to prod needs confirmation`, {
+              hint: 'add --yes (not on a terminal, nobody can be asked)',
+            });
+          }
+          const answer = await context.io.prompt(`promote ${name}:${version} to prod? [y/N] `);
+          if (!/^y(es)?$/i.test(answer.trim())) {
+            throw new FleetcastError('FLEETCAST_USAGE', 'promotion to prod cancelled', { hint: 'nothing was changed' });
+          }
+        }
+        const change = await withRegistry((registry) => registry.promote(name, version, options.to, options.reason));
+        context.print(
+          options.json,
+          change,
+          () => `${name}@${options.to}: ${change.fromVersion ?? '(none)'} → ${change.toVersion}`,
+        );
+      },
+    );
+
+  models
+    .command('rollback')
+    .description('return an alias to the version that held it before')
+    .argument('<name>', 'model name')
+    .requiredOption('--env <alias>', 'the alias to roll back, e.g. prod')
+    .option('--reason <text>', 'why, for the history')
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, options: JsonOption & { env: string; reason?: string }) => {
+      const change = await withRegistry((registry) => registry.rollback(name, options.env, options.reason));
+      context.print(options.json, change, () => `${name}@${options.env}: ${change.fromVersion} → ${change.toVersion}`);
+    });
+
+  models
+    .command('history')
+    .description('every alias change of a model: who, when, why')
+    .argument('<name>', 'model name')
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, options: JsonOption) => {
+      const changes = await withRegistry((registry) => registry.history(name));
+      context.print(options.json, changes, () =>
+        changes.length === 0
+          ? `no alias changes for ${name}`
+          : changes
+              .map(
+                (c) =>
+                  `${c.changedAt} ${c.changedBy} ${c.action} @${c.alias}: ${c.fromVersion ?? '-'} → ${c.toVersion ?? '-'}${c.reason ? ` (${c.reason})` : ''}`,
+              )
+              .join('\n'),
+      );
+    });
+
+  models
+    .command('download')
+    .description('download a version into a new folder (checksums verified)')
+    .argument('<reference>', 'NAME, NAME:N or NAME@alias')
+    .argument('<folder>', 'target folder (must not exist)')
+    .option('--json', 'print one JSON document')
+    .action(async (reference: string, folder: string, options: JsonOption) => {
+      const dir = await withRegistry((registry) => registry.download(reference, folder));
+      context.print(options.json, { reference, folder: dir }, () => `downloaded ${reference} to ${dir}`);
+    });
+
+  models
+    .command('delete')
+    .description('delete a version that holds no alias')
+    .argument('<name>', 'model name')
+    .argument('<version>', 'version number')
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, version: string, options: JsonOption) => {
+      await withRegistry((registry) => registry.delete(name, version));
+      context.print(options.json, { deleted: `${name}:${version}` }, () => `deleted ${name}:${version}`);
+    });
+}
+
+function collectTags(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) {
+    throw new FleetcastError('FLEETCAST_USAGE', `--tag "${value}" is not key=value`, { hint: 'e.g. --tag team=ml' });
+  }
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+function aliasText(version: ModelVersion): string {
+  return version.aliases.length > 0 ? ` (${version.aliases.map((a) => `@${a}`).join(', ')})` : '';
+}
