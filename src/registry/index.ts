@@ -11,6 +11,7 @@ import type { Predictor } from '../models/index.js';
 import { type AliasChange, history, promote, resolveReference, rollback } from './aliases.js';
 import { downloadVersion, loadVersion } from './fetch.js';
 import { assertVersion, parseModelReference } from './reference.js';
+import { scanUploads, type UploadOutcome, watchUploads } from './uploads.js';
 import {
   deleteVersion,
   getVersion,
@@ -23,6 +24,7 @@ import {
 
 export type { AliasChange } from './aliases.js';
 export * from './reference.js';
+export type { UploadOutcome } from './uploads.js';
 export type { ModelVersion, RegisterOptions, RegistryContext } from './versions.js';
 
 export class ModelRegistry {
@@ -69,6 +71,15 @@ export class ModelRegistry {
 
   delete(name: string, version: number | string): Promise<void> {
     return deleteVersion(this.context, name, assertVersion(version));
+  }
+
+  /** One pass of registration on upload (see uploads.ts). */
+  scanUploads(): Promise<UploadOutcome[]> {
+    return scanUploads(this.context);
+  }
+
+  watchUploads(options: Parameters<typeof watchUploads>[1]): Promise<void> {
+    return watchUploads(this.context, options);
   }
 }
 

@@ -89,21 +89,7 @@ export async function registerVersion(
         await context.artifacts.put(key, readFileSync(join(dir, file)));
         uploaded.push(key);
       }
-      const row: ModelVersionsTable = {
-        name,
-        version,
-        flavor: manifest.flavor,
-        signature: JSON.stringify(manifest.signature),
-        files: JSON.stringify(manifest.files),
-        size_bytes: Object.values(manifest.files).reduce((sum, f) => sum + f.size, 0),
-        params: JSON.stringify(manifest.params),
-        metrics: JSON.stringify(manifest.metrics),
-        tags: JSON.stringify(options.tags ?? {}),
-        source: options.source ?? dir,
-        source_run: options.sourceRun ?? manifest.lineage.parentRun ?? null,
-        created_by: context.user,
-        created_at: now,
-      };
+      const row = versionRow(name, version, manifest, options, dir, context.user, now);
       await tx.insertInto('model_versions').values(row).execute();
       if (options.env) {
         const previous = await tx
@@ -130,6 +116,66 @@ export async function registerVersion(
     await Promise.all(uploaded.map((key) => context.artifacts.delete(key).catch(() => {})));
     throw error;
   }
+}
+
+function versionRow(
+  name: string,
+  version: number,
+  manifest: ModelManifest,
+  options: RegisterOptions,
+  dir: string,
+  user: string,
+  now: string,
+): ModelVersionsTable {
+  return {
+    name,
+    version,
+    flavor: manifest.flavor,
+    signature: JSON.stringify(manifest.signature),
+    files: JSON.stringify(manifest.files),
+    size_bytes: Object.values(manifest.files).reduce((sum, f) => sum + f.size, 0),
+    params: JSON.stringify(manifest.params),
+    metrics: JSON.stringify(manifest.metrics),
+    tags: JSON.stringify(options.tags ?? {}),
+    source: options.source ?? dir,
+    source_run: options.sourceRun ?? manifest.lineage.parentRun ?? null,
+    created_by: user,
+    created_at: now,
+  };
+}
+
+/**
+ * Records files someone put straight into `{name}/v{version}/` as that version (the files stay where
+ * they are). `dir` is a verified local copy. The model's counter moves past `version`, so the next
+ * `register` never reuses the number.
+ */
+export async function adoptVersion(
+  context: RegistryContext,
+  name: string,
+  version: number,
+  dir: string,
+  options: RegisterOptions = {},
+): Promise<ModelVersion> {
+  assertModelName(name);
+  await loadModel(dir);
+  const { manifest } = readModel(dir);
+  const now = new Date().toISOString();
+  return context.metadata.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('registered_models')
+      .values({ name, next_version: version + 1, created_at: now, created_by: context.user })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    await tx
+      .updateTable('registered_models')
+      .set({ next_version: version + 1 })
+      .where('name', '=', name)
+      .where('next_version', '<=', version)
+      .execute();
+    const row = versionRow(name, version, manifest, options, dir, context.user, now);
+    await tx.insertInto('model_versions').values(row).execute();
+    return toModelVersion(row, []);
+  });
 }
 
 /** Points `alias` at `to` (or removes it when `to` is null) and appends the change to the history. */

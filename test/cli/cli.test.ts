@@ -109,10 +109,11 @@ describe('fleetcast CLI skeleton', () => {
     sub.remove();
   });
 
-  it('worker explains that it needs Redis', async () => {
-    const result = await runInProcess(['worker'], { cwd: dir.path });
+  it('worker validates its flags', async () => {
+    const result = await runInProcess(['worker', '--concurrency', '0'], { cwd: dir.path });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('FLEETCAST_REDIS_URL');
+    expect(result.stderr).toContain('--concurrency "0" is not a positive integer');
+    expect((await runInProcess(['worker', '--scan-interval', 'soon'], { cwd: dir.path })).code).toBe(2);
   });
 
   it('bench validates its flags and lists its benchmarks', async () => {

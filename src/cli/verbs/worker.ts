@@ -1,40 +1,82 @@
 import type { Command } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
 import { startBullmqWorker } from '../../core/queue/index.js';
+import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 
+interface WorkerOptions {
+  concurrency?: string;
+  queue: string;
+  scanInterval: string;
+}
+
+/**
+ * The long-running process of a host: registers models uploaded straight into the artifact store,
+ * and, when Redis is configured, processes queued tasks (BullMQ). Stops on SIGINT/SIGTERM after the
+ * running tasks finish.
+ */
 export function registerWorker(program: Command, context: CliContext): void {
   program
     .command('worker')
-    .description('process queued tasks from Redis (BullMQ) on this host until stopped')
+    .description('watch the artifact store for uploaded models and, with Redis, process queued tasks')
     .option('--concurrency <n>', 'tasks at once (default: the configured queue concurrency)')
     .option('--queue <name>', 'queue name', 'fleetcast')
-    .action(async (options: { concurrency?: string; queue: string }) => {
+    .option('--scan-interval <seconds>', 'seconds between scans for uploaded models', '10')
+    .action(async (options: WorkerOptions) => {
       const config = context.config();
-      if (!config.redisUrl) {
-        throw new FleetcastError('FLEETCAST_USAGE', 'fleetcast worker needs Redis: no FLEETCAST_REDIS_URL is set', {
-          hint: 'set FLEETCAST_REDIS_URL=redis://host:6379 (the embedded queue runs inside each command instead)',
-        });
-      }
-      const concurrency = options.concurrency === undefined ? config.queue.concurrency : Number(options.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) {
+      const concurrency = positiveInteger('--concurrency', options.concurrency, config.queue.concurrency);
+      const scanSeconds = Number(options.scanInterval);
+      if (!Number.isFinite(scanSeconds) || scanSeconds <= 0) {
         throw new FleetcastError(
           'FLEETCAST_USAGE',
-          `--concurrency "${options.concurrency}" is not a positive integer`,
+          `--scan-interval "${options.scanInterval}" is not a positive number`,
           {
-            hint: 'e.g. --concurrency 4',
+            hint: 'e.g. --scan-interval 10',
           },
         );
       }
       const log = context.logger();
-      const worker = await startBullmqWorker({ redisUrl: config.redisUrl, queueName: options.queue, concurrency });
-      log.info({ queue: options.queue, concurrency }, 'worker started; Ctrl-C stops it after running tasks finish');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      log.info('worker stopping');
-      await worker.close();
+      const opened = await openRegistry(config, context.io.env);
+      const tasks = config.redisUrl
+        ? await startBullmqWorker({ redisUrl: config.redisUrl, queueName: options.queue, concurrency })
+        : undefined;
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      log.info(
+        tasks
+          ? { queue: options.queue, concurrency, scanSeconds }
+          : { scanSeconds, note: 'no FLEETCAST_REDIS_URL: queued tasks run inside each command' },
+        'worker started; Ctrl-C stops it after running tasks finish',
+      );
+      try {
+        await opened.registry.watchUploads({
+          intervalMs: scanSeconds * 1000,
+          signal: stop.signal,
+          onOutcome: (outcome) =>
+            outcome.status === 'registered'
+              ? log.info(outcome, `registered upload ${outcome.name}:${outcome.version}`)
+              : log.warn(outcome, `rejected upload ${outcome.manifestKey}`),
+          onError: (error) => log.error({ err: error }, 'scan for uploaded models failed; retrying'),
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        log.info('worker stopping');
+        await tasks?.close();
+        await opened.close();
+      }
     });
+}
+
+function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new FleetcastError('FLEETCAST_USAGE', `${flag} "${raw}" is not a positive integer`, {
+      hint: `e.g. ${flag} 4`,
+    });
+  }
+  return value;
 }

@@ -75,8 +75,60 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('alias_history_name').on('alias_history').columns(['name', 'alias', 'id']).execute();
     },
   },
+  '0003_studies': {
+    async up(db: Kysely<unknown>) {
+      // The space and sampler are stored so a restarted coordinator rebuilds the same study.
+      await db.schema
+        .createTable('studies')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('space', 'text', (c) => c.notNull())
+        .addColumn('sampler', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // One row per attempt. An expired lease leaves its row `expired` and adds attempt + 1 as
+      // `queued` (same number and params, new trial id), so every attempt stays on record.
+      await db.schema
+        .createTable('trials')
+        .addColumn('trial_id', 'text', (c) => c.primaryKey())
+        .addColumn('study', 'text', (c) => c.notNull().references('studies.name'))
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('param_id', 'text', (c) => c.notNull())
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) =>
+          c.notNull().check(sql`state in ('queued', 'running', 'completed', 'failed', 'timeout', 'expired')`),
+        )
+        .addColumn('loss', 'double precision')
+        .addColumn('diagnostics', 'text')
+        .addColumn('error', 'text')
+        .addColumn('worker', 'text')
+        // Epoch milliseconds: compared numerically, the same way in both dialects.
+        .addColumn('lease_expires_at', 'bigint')
+        .addColumn('asked_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addUniqueConstraint('trials_attempt', ['study', 'number', 'attempt'])
+        .execute();
+      await db.schema.createIndex('trials_study_state').on('trials').columns(['study', 'state']).execute();
+    },
+  },
+  '0004_upload_events': {
+    async up(db: Kysely<unknown>) {
+      // One row per manifest found in the artifact store by the upload watcher: the primary key is
+      // the claim, so however often (and from however many hosts) it rescans, an upload registers once.
+      await db.schema
+        .createTable('upload_events')
+        .addColumn('manifest_key', 'text', (c) => c.primaryKey())
+        .addColumn('manifest_sha256', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('claimed', 'registered', 'rejected')`))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer')
+        .addColumn('reason', 'text')
+        .addColumn('claimed_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .execute();
+    },
+  },
 };
-
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

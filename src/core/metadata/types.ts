@@ -7,6 +7,7 @@ export interface MetadataTables {
   model_versions: ModelVersionsTable;
   model_aliases: ModelAliasesTable;
   alias_history: AliasHistoryTable;
+  upload_events: UploadEventsTable;
 }
 
 export interface RegisteredModelsTable {
@@ -67,6 +68,36 @@ export interface RunsTable {
   finished_at: string | null;
 }
 
+export interface StudiesTable {
+  name: string;
+  /** JSON text of the search space. */
+  space: string;
+  /** JSON text of the sampler spec (name, seed). */
+  sampler: string;
+  created_at: string;
+}
+
+export type TrialRowState = 'queued' | 'running' | 'completed' | 'failed' | 'timeout' | 'expired';
+
+export interface TrialsTable {
+  trial_id: string;
+  study: string;
+  number: number;
+  attempt: number;
+  param_id: string;
+  /** JSON text of the typed parameter set. */
+  params: string;
+  state: TrialRowState;
+  loss: number | null;
+  diagnostics: string | null;
+  error: string | null;
+  worker: string | null;
+  /** Epoch ms; bigint columns come back as strings from PostgreSQL and numbers from SQLite. */
+  lease_expires_at: number | string | null;
+  asked_at: string;
+  finished_at: string | null;
+}
+
 export type RunStatus = 'running' | 'completed' | 'failed';
 
 /**
@@ -82,4 +113,15 @@ export interface MetadataStore {
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface UploadEventsTable {
+  manifest_key: string;
+  manifest_sha256: string;
+  status: 'claimed' | 'registered' | 'rejected';
+  name: string;
+  version: number | null;
+  reason: string | null;
+  claimed_at: string;
+  finished_at: string | null;
 }
