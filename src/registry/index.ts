@@ -126,3 +126,5 @@ function currentUser(env: NodeJS.ProcessEnv): string {
     return 'unknown';
   }
 }
+
+export { registryBenchmarks } from './bench.js';

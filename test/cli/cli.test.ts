@@ -130,6 +130,36 @@ describe('fleetcast CLI skeleton', () => {
       'metadata-writes',
       'warehouse-append',
       'queue-tasks',
+      'registry-lookup',
     ]);
+  });
+});
+
+describe('fleetcast bench', () => {
+  it('runs named benchmarks at a small scale and reports both sides and their ratio', async () => {
+    const env = process.env.FLEETCAST_TEST_POSTGRES_URL
+      ? { FLEETCAST_TEST_POSTGRES_URL: process.env.FLEETCAST_TEST_POSTGRES_URL }
+      : {};
+    const result = await runInProcess(['bench', 'metadata-writes', 'registry-lookup', '--scale', '0.05', '--json'], {
+      cwd: dir.path,
+      env,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      machine: { cores: number };
+      results: Array<{
+        name: string;
+        reference: { median?: number };
+        subject: { median?: number; skipped?: string };
+        ratio?: number;
+      }>;
+    };
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.results.map((r) => r.name)).toEqual(['metadata-writes', 'registry-lookup']);
+    for (const r of report.results) {
+      expect(r.reference.median).toBeGreaterThan(0);
+      if (env.FLEETCAST_TEST_POSTGRES_URL) expect(r.ratio).toBeGreaterThan(0);
+    }
+    expect(result.stderr).toContain('bench: 10/10 100%');
   });
 });

@@ -3,6 +3,7 @@ import { type BenchResult, formatResult, machineInfo, runBenchmark } from '../..
 import { storeBenchmarks } from '../../core/bench/store-benchmarks.js';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
+import { registryBenchmarks } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 
 interface BenchOptions {
@@ -35,22 +36,32 @@ export function registerBench(program: Command, context: CliContext): void {
       const scale = positiveNumber('--scale', options.scale, false);
       const env = context.io.env;
       const config = context.config();
-      const benchmarks = storeBenchmarks({
-        postgresUrl:
-          options.postgresUrl ??
-          env.FLEETCAST_BENCH_POSTGRES_URL ??
-          env.FLEETCAST_TEST_POSTGRES_URL ??
-          (config.databaseUrl.startsWith('postgres')
-            ? config.databaseUrl
-            : 'postgres://postgres@127.0.0.1:5432/postgres'),
-        redisUrl:
-          options.redisUrl ??
-          env.FLEETCAST_BENCH_REDIS_URL ??
-          env.FLEETCAST_TEST_REDIS_URL ??
-          config.redisUrl ??
-          'redis://127.0.0.1:6379',
-        scale,
-      });
+      const postgresUrl =
+        options.postgresUrl ??
+        env.FLEETCAST_BENCH_POSTGRES_URL ??
+        env.FLEETCAST_TEST_POSTGRES_URL ??
+        (config.databaseUrl.startsWith('postgres')
+          ? config.databaseUrl
+          : 'postgres://postgres@127.0.0.1:5432/postgres');
+      const benchmarks = [
+        ...storeBenchmarks({
+          postgresUrl:
+            options.postgresUrl ??
+            env.FLEETCAST_BENCH_POSTGRES_URL ??
+            env.FLEETCAST_TEST_POSTGRES_URL ??
+            (config.databaseUrl.startsWith('postgres')
+              ? config.databaseUrl
+              : 'postgres://postgres@127.0.0.1:5432/postgres'),
+          redisUrl:
+            options.redisUrl ??
+            env.FLEETCAST_BENCH_REDIS_URL ??
+            env.FLEETCAST_TEST_REDIS_URL ??
+            config.redisUrl ??
+            'redis://127.0.0.1:6379',
+          scale,
+        }),
+        ...registryBenchmarks({ postgresUrl, scale }),
+      ];
       if (options.list) {
         context.print(
           options.json,
