@@ -8,6 +8,7 @@ import { registerBench } from './verbs/bench.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerModels } from './verbs/models.js';
 import { registerPlannedVerbs } from './verbs/planned.js';
+import { registerPredict } from './verbs/predict.js';
 import { registerWorker } from './verbs/worker.js';
 
 export function buildProgram(context: CliContext): Command {
@@ -38,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
   registerBench(program, context);
   registerWorker(program, context);
   registerModels(program, context);
+  registerPredict(program, context);
   registerPlannedVerbs(program);
   return program;
 }

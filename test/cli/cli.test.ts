@@ -29,7 +29,6 @@ const PLANNED = [
   ['collect'],
   ['train'],
   ['backtest'],
-  ['predict'],
   ['schedule', 'add'],
   ['tune'],
   ['calibrate'],

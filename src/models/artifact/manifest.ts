@@ -31,6 +31,8 @@ const FieldSchema = z
       'json',
     ]),
     shape: z.array(z.number().int()).optional(),
+    /** An input that may be absent or null (batch prediction does not reject rows without it). */
+    optional: z.boolean().optional(),
     description: z.string().optional(),
   })
   .strict();
