@@ -9,6 +9,7 @@ import { registerDoctor } from './verbs/doctor.js';
 import { registerModels } from './verbs/models.js';
 import { registerPlannedVerbs } from './verbs/planned.js';
 import { registerPredict } from './verbs/predict.js';
+import { registerSchedule } from './verbs/schedule.js';
 import { registerWorker } from './verbs/worker.js';
 
 export function buildProgram(context: CliContext): Command {
@@ -40,6 +41,7 @@ export function buildProgram(context: CliContext): Command {
   registerWorker(program, context);
   registerModels(program, context);
   registerPredict(program, context);
+  registerSchedule(program, context);
   registerPlannedVerbs(program);
   return program;
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import { makeFolderSync } from '../core/folders.js';
+import { pause } from '../core/pause.js';
 import { MANIFEST_FILE } from '../models/index.js';
 import { assertModelName } from './reference.js';
 import { adoptVersion, type RegistryContext, registerVersion } from './versions.js';
@@ -69,13 +70,7 @@ export async function watchUploads(
     } catch (error) {
       options.onError?.(error);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs);
-      options.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await pause(options.intervalMs, options.signal);
   }
 }
 

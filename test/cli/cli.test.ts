@@ -29,7 +29,6 @@ const PLANNED = [
   ['collect'],
   ['train'],
   ['backtest'],
-  ['schedule', 'add'],
   ['tune'],
   ['calibrate'],
   ['runtime', 'plan'],

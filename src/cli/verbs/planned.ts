@@ -12,7 +12,6 @@ const PLANNED: Array<{ name: string; summary: string; subcommands?: string[] }> 
   { name: 'collect', summary: 'run a load-step experiment and measure it through Prometheus' },
   { name: 'train', summary: 'train a forecasting or performance model' },
   { name: 'backtest', summary: 'evaluate models by rolling-origin backtesting' },
-  { name: 'schedule', summary: 'schedule batch predictions', subcommands: ['add', 'list', 'run', 'remove'] },
   { name: 'tune', summary: 'tune a model with ask/tell optimisation' },
   { name: 'calibrate', summary: 'calibrate a simulation against targets' },
   { name: 'runtime', summary: 'validate, plan and apply a runtime spec', subcommands: ['validate', 'plan', 'apply'] },

@@ -128,6 +128,43 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_schedules': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('schedules')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('cron', 'text', (c) => c.notNull())
+        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('retries', 'integer', (c) => c.notNull())
+        .addColumn('backoff_ms', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute();
+      // One row per firing: the unique (schedule, fire_time) is the claim that keeps two workers
+      // from running the same firing twice.
+      await db.schema
+        .createTable('schedule_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('schedule', 'text', (c) => c.notNull())
+        .addColumn('fire_time', 'text', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('running', 'completed', 'failed')`))
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('worker', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('duration_ms', 'integer')
+        .addColumn('rows_in', 'integer')
+        .addColumn('rows_out', 'integer')
+        .addColumn('rejected', 'integer')
+        .addColumn('prediction_run', 'text')
+        .addColumn('error', 'text')
+        .addUniqueConstraint('schedule_runs_firing', ['schedule', 'fire_time'])
+        .execute();
+    },
+  },
 };
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

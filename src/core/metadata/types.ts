@@ -8,6 +8,10 @@ export interface MetadataTables {
   model_aliases: ModelAliasesTable;
   alias_history: AliasHistoryTable;
   upload_events: UploadEventsTable;
+  schedules: SchedulesTable;
+  schedule_runs: ScheduleRunsTable;
+  studies: StudiesTable;
+  trials: TrialsTable;
 }
 
 export interface RegisteredModelsTable {
@@ -124,4 +128,37 @@ export interface UploadEventsTable {
   reason: string | null;
   claimed_at: string;
   finished_at: string | null;
+}
+
+export interface SchedulesTable {
+  name: string;
+  cron: string;
+  timezone: string;
+  /** What the schedule runs; `predict` today. */
+  kind: string;
+  /** JSON text of the job's options. */
+  spec: string;
+  retries: number;
+  backoff_ms: number;
+  created_at: string;
+  created_by: string;
+}
+
+export interface ScheduleRunsTable {
+  id: string;
+  schedule: string;
+  /** The firing this run belongs to (ISO instant); manual runs use the time they were asked for. */
+  fire_time: string;
+  trigger: 'cron' | 'manual';
+  status: 'running' | 'completed' | 'failed';
+  attempts: number;
+  worker: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  rows_in: number | null;
+  rows_out: number | null;
+  rejected: number | null;
+  prediction_run: string | null;
+  error: string | null;
 }
