@@ -10,6 +10,7 @@ import { registerModels } from './verbs/models.js';
 import { registerPlannedVerbs } from './verbs/planned.js';
 import { registerPredict } from './verbs/predict.js';
 import { registerSchedule } from './verbs/schedule.js';
+import { registerTrain } from './verbs/train.js';
 import { registerWorker } from './verbs/worker.js';
 
 export function buildProgram(context: CliContext): Command {
@@ -42,6 +43,7 @@ export function buildProgram(context: CliContext): Command {
   registerModels(program, context);
   registerPredict(program, context);
   registerSchedule(program, context);
+  registerTrain(program, context);
   registerPlannedVerbs(program);
   return program;
 }

@@ -1,4 +1,11 @@
-/** The models capability's public door. */
+/** The models capability's public door. Importing it registers the built-in flavors' loaders. */
+import { registerPerformanceFlavor } from './performance/index.js';
+
 export * from './artifact/flavors.js';
 export * from './artifact/manifest.js';
+export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './performance/index.js';
+export * from './plots/index.js';
+
+registerPerformanceFlavor();

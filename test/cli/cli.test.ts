@@ -23,13 +23,12 @@ const VERBS = [
   'bench',
 ];
 const PLANNED = [
+  ['tune'],
   ['demo'],
   ['simulate', '--rows', '10'],
   ['import', 'x.csv'],
   ['collect'],
-  ['train'],
   ['backtest'],
-  ['tune'],
   ['calibrate'],
   ['runtime', 'plan'],
   ['serve'],

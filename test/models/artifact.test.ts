@@ -60,21 +60,21 @@ describe('model artifacts', () => {
   });
 
   it('loads a predictor through its flavor', async () => {
-    registerFlavor('performance', (files) => {
+    registerFlavor('text-classifier', (files) => {
       const { slope } = JSON.parse(files.read('weights.json').toString()) as { slope: number };
       return {
-        flavor: 'performance',
+        flavor: 'text-classifier',
         signature: files.manifest.signature,
         manifest: files.manifest,
         predict: async (batch: unknown) => (batch as number[]).map((users) => users * slope),
       };
     });
     const target = join(dir.path, 'p');
-    saveModel(target, { flavor: 'performance', signature, files: { 'weights.json': '{"slope":3}' } });
+    saveModel(target, { flavor: 'text-classifier', signature, files: { 'weights.json': '{"slope":3}' } });
     const predictor = await loadModel(target);
     expect(await predictor.predict([1, 2])).toEqual([3, 6]);
-    saveModel(join(dir.path, 'o'), { flavor: 'text-classifier', signature, files: {} });
-    await expect(loadModel(join(dir.path, 'o'))).rejects.toThrow(/no loader for flavor text-classifier/);
+    saveModel(join(dir.path, 'o'), { flavor: 'onnx', signature, files: {} });
+    await expect(loadModel(join(dir.path, 'o'))).rejects.toThrow(/no loader for flavor onnx/);
     expect(existsSync(join(dir.path, 'o', MANIFEST_FILE))).toBe(true);
   });
 });

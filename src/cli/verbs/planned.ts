@@ -6,13 +6,12 @@ import { FleetcastError } from '../../core/errors.js';
  * tool, and they refuse honestly (exit 2) instead of printing anything that looks like a result.
  */
 const PLANNED: Array<{ name: string; summary: string; subcommands?: string[] }> = [
+  { name: 'tune', summary: 'tune a model with ask/tell optimisation' },
   { name: 'demo', summary: 'run the whole loop on synthetic data and open the dashboard' },
   { name: 'simulate', summary: 'generate a synthetic fleet of cloud workloads' },
   { name: 'import', summary: 'import metrics or traces into the warehouse' },
   { name: 'collect', summary: 'run a load-step experiment and measure it through Prometheus' },
-  { name: 'train', summary: 'train a forecasting or performance model' },
   { name: 'backtest', summary: 'evaluate models by rolling-origin backtesting' },
-  { name: 'tune', summary: 'tune a model with ask/tell optimisation' },
   { name: 'calibrate', summary: 'calibrate a simulation against targets' },
   { name: 'runtime', summary: 'validate, plan and apply a runtime spec', subcommands: ['validate', 'plan', 'apply'] },
   { name: 'serve', summary: 'serve registered models over HTTP' },

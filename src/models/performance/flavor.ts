@@ -1,0 +1,80 @@
+/**
+ * The `performance` model flavor (DESIGN.md): a model folder whose weights file is the JSON
+ * parameters of a `PerformanceModel`; loading validates them and returns a Predictor mapping
+ * (service, users, replicas, CPU request) rows to (response time, throughput, CPU).
+ */
+import { type FlavorLoader, loadModel, type Predictor, registerFlavor } from '../artifact/flavors.js';
+import { type ModelManifest, saveModel } from '../artifact/manifest.js';
+import { PerformanceModel } from './model.js';
+import type { PerformanceInput, PerformanceOutput } from './service-model.js';
+
+export const PERFORMANCE_WEIGHTS_FILE = 'performance.json';
+
+export const PERFORMANCE_SIGNATURE: ModelManifest['signature'] = {
+  inputs: [
+    { name: 'service', type: 'string' },
+    { name: 'users', type: 'float64', description: 'concurrent users of the closed-loop load' },
+    { name: 'replicas', type: 'float64', description: 'optional; pods serving the service' },
+    { name: 'cpu_request', type: 'float64', description: 'optional; cores requested per pod' },
+  ],
+  outputs: [
+    { name: 'response_time', type: 'float64', description: 'mean response time, seconds' },
+    { name: 'throughput', type: 'float64', description: 'requests/s as the data counts them' },
+    { name: 'cpu', type: 'float64', description: 'cores, as the data measures them' },
+  ],
+};
+
+export type PerformancePredictor = Predictor<PerformanceInput[], PerformanceOutput[]> & { model: PerformanceModel };
+
+const loader: FlavorLoader = (files) => {
+  const name = PERFORMANCE_WEIGHTS_FILE;
+  const raw: unknown = JSON.parse(files.read(name).toString('utf8'));
+  const model = PerformanceModel.fromJSON(raw, `${files.dir}/${name}`);
+  const predictor: PerformancePredictor = {
+    flavor: 'performance',
+    signature: files.manifest.signature,
+    manifest: files.manifest,
+    model,
+    predict: async (batch) => model.predict(batch),
+  };
+  // The registry stores loaders of any Predictor; this one's input type is narrower by design.
+  return predictor as unknown as Predictor;
+};
+
+/** Registers the loader (idempotent: the same function each time). */
+export function registerPerformanceFlavor(): void {
+  registerFlavor('performance', loader);
+}
+
+export interface SavePerformanceOptions {
+  metrics?: Record<string, number>;
+  lineage?: { datasetSha256?: string; parentRun?: string };
+  params?: Record<string, unknown>;
+}
+
+export function savePerformanceModel(
+  dir: string,
+  model: PerformanceModel,
+  options: SavePerformanceOptions = {},
+): ModelManifest {
+  return saveModel(dir, {
+    flavor: 'performance',
+    signature: PERFORMANCE_SIGNATURE,
+    params: {
+      kind: model.params.kind,
+      services: model.services,
+      trainingLevels: model.params.trainingLevels,
+      ...options.params,
+    },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.lineage ? { lineage: options.lineage } : {}),
+    files: { [PERFORMANCE_WEIGHTS_FILE]: `${JSON.stringify(model.toJSON())}\n` },
+  });
+}
+
+/** Loads a saved performance model folder (registering the flavor first). */
+export async function loadPerformanceModel(dir: string): Promise<PerformancePredictor> {
+  registerPerformanceFlavor();
+  const predictor = await loadModel(dir);
+  return predictor as unknown as PerformancePredictor;
+}

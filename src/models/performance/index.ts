@@ -1,0 +1,23 @@
+/** Performance models (issue 4, item 3): per service, load → response time, throughput and CPU. */
+export { type PerformanceScores, type ServiceScores, scorePerformance, type TargetScores } from './evaluate.js';
+export {
+  loadPerformanceModel,
+  PERFORMANCE_SIGNATURE,
+  PERFORMANCE_WEIGHTS_FILE,
+  type PerformancePredictor,
+  registerPerformanceFlavor,
+  type SavePerformanceOptions,
+  savePerformanceModel,
+} from './flavor.js';
+export { type CpuLaw, fitCpuLaw } from './laws.js';
+export {
+  type FitOptions,
+  fitPerformanceModel,
+  PERFORMANCE_PARAMS_KIND,
+  PerformanceModel,
+  type PerformanceParams,
+  PerformanceParamsSchema,
+} from './model.js';
+export { type ProtocolInput, type ProtocolResult, runPerformanceProtocol, SPLITS, type SplitName } from './protocol.js';
+export { meanMetrics, scoresMarkdown } from './report.js';
+export type { PerformanceInput, PerformanceOutput, ServiceModelParams } from './service-model.js';

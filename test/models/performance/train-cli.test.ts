@@ -1,0 +1,124 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliContext } from '../../../src/cli/context.js';
+import { registerTrain } from '../../../src/cli/verbs/train.js';
+import { isFleetcastError } from '../../../src/core/errors.js';
+import { loadPerformanceModel } from '../../../src/models/performance/index.js';
+import { cleanEnv } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/services.js';
+import { LEVELS, syntheticRun, toCsv } from './synthetic.js';
+
+let dir: { path: string; remove: () => void };
+beforeAll(() => {
+  dir = tempDir();
+  writeFileSync(join(dir.path, 'normal.csv'), toCsv(syntheticRun(LEVELS)));
+  writeFileSync(join(dir.path, 'overload.csv'), toCsv(syntheticRun([150, 250], 5, 0.05, 3)));
+});
+afterAll(() => dir.remove());
+
+/** The root program of src/cli/main.ts, reduced to what `train` needs (main.ts wires the real one). */
+async function train(args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const context = new CliContext({ stdout, stderr, env: cleanEnv(), cwd: dir.path, interactive: false });
+  const program = new Command('fleetcast')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+  program.hook('preAction', (_root, action) => {
+    context.globals = action.optsWithGlobals();
+  });
+  registerTrain(program, context);
+  let error: unknown;
+  try {
+    await program.parseAsync(['train', ...args], { from: 'user' });
+  } catch (caught) {
+    error = caught;
+  }
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), error };
+}
+
+interface Report {
+  split: string;
+  test_levels: number[];
+  services: Record<string, { mape: Record<string, number>; rmse: Record<string, number> }>;
+  mean: { mape: Record<string, number>; rmse: Record<string, number> };
+  model?: string;
+}
+
+describe('fleetcast train --task performance', () => {
+  it('prints per-service and mean MAPE and RMSE as JSON on the interpolation split, progress on stderr', async () => {
+    const result = await train(['--task', 'performance', '--data', 'normal.csv', '--split', 'interpolation', '--json']);
+    expect(result.error).toBeUndefined();
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.split).toBe('interpolation');
+    expect(report.test_levels).toEqual([30, 32, 34, 36, 38]);
+    expect(Object.keys(report.services)).toEqual(['api', 'db']);
+    for (const scores of [report.mean, report.services.api!, report.services.db!]) {
+      expect(Object.keys(scores.mape).sort()).toEqual(['cpu', 'response_time', 'throughput']);
+      expect(Object.keys(scores.rmse).sort()).toEqual(['cpu', 'response_time', 'throughput']);
+    }
+    // The synthetic noise is ±5 % uniform (mean absolute 2.5 %): a model near the truth scores about that.
+    for (const value of Object.values(report.mean.mape)) {
+      expect(value).toBeGreaterThan(1);
+      expect(value).toBeLessThan(4);
+    }
+    expect(result.stderr).toMatch(/train performance/);
+  });
+
+  it('trains on one file, tests on another, saves the model and prints a markdown table', async () => {
+    const result = await train([
+      '--task',
+      'performance',
+      '--data',
+      'normal.csv',
+      '--split',
+      'extrapolation',
+      '--test',
+      'overload.csv',
+      '--out',
+      'model',
+      '--plots',
+      'plots',
+    ]);
+    expect(result.error).toBeUndefined();
+    expect(result.stdout).toMatch(/extrapolation split: .* tested on levels 150, 250/);
+    expect(result.stdout).toMatch(/\| service \| MAPE response time % \|/);
+    expect(result.stdout).toMatch(/\| api \| [\d.]+ \|/);
+    expect(result.stdout).toMatch(/\| \*\*mean\*\* \|/);
+    expect(existsSync(join(dir.path, 'model', 'fleetcast.json'))).toBe(true);
+    expect(result.stdout).toContain(`- ${join(dir.path, 'plots', 'api.svg')}`);
+    expect(existsSync(join(dir.path, 'plots', 'db.svg'))).toBe(true);
+    const predictor = await loadPerformanceModel(join(dir.path, 'model'));
+    expect(predictor.manifest.metrics.mean_mape_throughput).toBeLessThan(5);
+    expect(predictor.manifest.lineage.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses the forecast task for now, a missing --test, and a bad bucket', async () => {
+    const forecast = await train(['--task', 'forecast', '--data', 'normal.csv']);
+    expect(isFleetcastError(forecast.error, 'FLEETCAST_NOT_AVAILABLE')).toBe(true);
+    expect((forecast.error as Error).message).toBe('not available yet: see `fleetcast --help`');
+    const noTest = await train(['--task', 'performance', '--data', 'normal.csv', '--split', 'extrapolation']);
+    expect(isFleetcastError(noTest.error, 'FLEETCAST_USAGE')).toBe(true);
+    const stray = await train(['--task', 'performance', '--data', 'normal.csv', '--test', 'overload.csv']);
+    expect((stray.error as Error).message).toMatch(/--test only applies to --split extrapolation/);
+    const bucket = await train(['--task', 'performance', '--data', 'normal.csv', '--bucket', 'x']);
+    expect((bucket.error as Error).message).toMatch(/--bucket must be a positive number/);
+    const split = await train(['--task', 'performance', '--data', 'normal.csv', '--split', 'random']);
+    expect((split.error as Error).message).toMatch(/Allowed choices are interpolation, extrapolation/);
+  });
+
+  it('reports a bad CSV with the column, and a missing file', async () => {
+    writeFileSync(join(dir.path, 'bad.csv'), 'Timestamp,Service\n1,a\n');
+    const bad = await train(['--task', 'performance', '--data', 'bad.csv', '--json']);
+    expect((bad.error as Error).message).toMatch(/bad\.csv: the header lacks "User Count"/);
+    const missing = await train(['--task', 'performance', '--data', 'nope.csv']);
+    expect(isFleetcastError(missing.error, 'FLEETCAST_NOT_FOUND')).toBe(true);
+  });
+});
