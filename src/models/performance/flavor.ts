@@ -14,8 +14,8 @@ export const PERFORMANCE_SIGNATURE: ModelManifest['signature'] = {
   inputs: [
     { name: 'service', type: 'string' },
     { name: 'users', type: 'float64', description: 'concurrent users of the closed-loop load' },
-    { name: 'replicas', type: 'float64', description: 'optional; pods serving the service' },
-    { name: 'cpu_request', type: 'float64', description: 'optional; cores requested per pod' },
+    { name: 'replicas', type: 'float64', optional: true, description: 'pods serving the service' },
+    { name: 'cpu_request', type: 'float64', optional: true, description: 'cores requested per pod' },
   ],
   outputs: [
     { name: 'response_time', type: 'float64', description: 'mean response time, seconds' },
@@ -24,7 +24,40 @@ export const PERFORMANCE_SIGNATURE: ModelManifest['signature'] = {
   ],
 };
 
-export type PerformancePredictor = Predictor<PerformanceInput[], PerformanceOutput[]> & { model: PerformanceModel };
+/** A row as the signature names it: what batch prediction and the HTTP service send and receive. */
+export interface PerformanceRow {
+  service: string;
+  users: number;
+  replicas?: number | null;
+  cpu_request?: number | null;
+}
+
+export interface PerformancePrediction {
+  service: string;
+  users: number;
+  response_time: number;
+  throughput: number;
+  cpu: number;
+}
+
+export type PerformancePredictor = Predictor<PerformanceRow[], PerformancePrediction[]> & { model: PerformanceModel };
+
+/** Signature rows → model inputs → signature rows (the model's own API is camelCase). */
+function predictRows(model: PerformanceModel, rows: readonly PerformanceRow[]): PerformancePrediction[] {
+  const inputs: PerformanceInput[] = rows.map((row) => ({
+    service: row.service,
+    users: row.users,
+    ...(row.replicas === null || row.replicas === undefined ? {} : { replicas: row.replicas }),
+    ...(row.cpu_request === null || row.cpu_request === undefined ? {} : { cpuRequest: row.cpu_request }),
+  }));
+  return model.predict(inputs).map((out: PerformanceOutput) => ({
+    service: out.service,
+    users: out.users,
+    response_time: out.responseTime,
+    throughput: out.throughput,
+    cpu: out.cpu,
+  }));
+}
 
 const loader: FlavorLoader = (files) => {
   const name = PERFORMANCE_WEIGHTS_FILE;
@@ -35,7 +68,7 @@ const loader: FlavorLoader = (files) => {
     signature: files.manifest.signature,
     manifest: files.manifest,
     model,
-    predict: async (batch) => model.predict(batch),
+    predict: async (batch) => predictRows(model, batch),
   };
   // The registry stores loaders of any Predictor; this one's input type is narrower by design.
   return predictor as unknown as Predictor;

@@ -22,6 +22,12 @@ afterEach(() => dir.remove());
 const BATCH = [
   { service: 'api', users: 11 },
   { service: 'api', users: 37.5, replicas: 2 },
+  { service: 'db', users: 400, replicas: 1, cpu_request: 0.1 },
+];
+/** The same rows in the model's own (camelCase) API. */
+const INPUTS = [
+  { service: 'api', users: 11 },
+  { service: 'api', users: 37.5, replicas: 2 },
   { service: 'db', users: 400, replicas: 1, cpuRequest: 0.1 },
 ];
 
@@ -61,7 +67,14 @@ describe('performance flavor', () => {
     expect(manifest.params).toMatchObject({ kind: 'fleetcast.performance/v1', services: ['api', 'db'] });
     expect(readModel(target).manifest.metrics).toEqual({ mean_mape_cpu: 1.5 });
 
-    const expected = model.predict(BATCH);
+    // The predictor speaks the signature's names, in and out.
+    const expected = model.predict(INPUTS).map((o) => ({
+      service: o.service,
+      users: o.users,
+      response_time: o.responseTime,
+      throughput: o.throughput,
+      cpu: o.cpu,
+    }));
     const loaded = await loadPerformanceModel(target);
     expect(await loaded.predict(BATCH)).toEqual(expected);
     expect(predictInChildProcess(target)).toEqual(expected);
