@@ -22,26 +22,30 @@ describe.runIf(present)('train → register → promote → predict → rollback
       return JSON.parse(result.stdout);
     };
     const normal = join(KPP, 'performance_results_normal.csv');
-    for (const [label, split] of [
-      ['interp', 'interpolation'],
-      ['full', 'extrapolation'],
-    ] as const) {
-      const extra = split === 'extrapolation' ? ['--test', join(KPP, 'performance_results_overload.csv')] : [];
-      await cli(
+    // Version 1 registered by train itself, version 2 saved to a folder and registered by hand.
+    const trained = await cli(
+      ...[
         'train',
         '--task',
         'performance',
         '--data',
         normal,
         '--split',
-        split,
-        ...extra,
-        '--out',
-        join(dir.path, label),
-      );
-    }
-    expect((await cli('models', 'register', 'kpp', join(dir.path, 'interp'))).version).toBe(1);
+        'interpolation',
+        '--register',
+        'kpp',
+        '--env',
+        'dev',
+      ],
+    );
+    expect(trained.registered).toEqual({ name: 'kpp', version: 1 });
+    const overload = join(KPP, 'performance_results_overload.csv');
+    await cli(
+      ...['train', '--task', 'performance', '--data', normal, '--split', 'extrapolation', '--test', overload],
+      ...['--out', join(dir.path, 'full')],
+    );
     expect((await cli('models', 'register', 'kpp', join(dir.path, 'full'))).version).toBe(2);
+    expect((await cli('models', 'show', 'kpp@dev')).version).toBe(1);
     await cli('models', 'promote', 'kpp', '1', '--to', 'prod', '--yes');
     await cli('models', 'promote', 'kpp', '2', '--to', 'prod', '--yes');
 
@@ -70,6 +74,7 @@ describe.runIf(present)('train → register → promote → predict → rollback
     }
     const history = await cli('models', 'history', 'kpp');
     expect(history.map((h: { action: string; toVersion: number }) => `${h.action}:${h.toVersion}`)).toEqual([
+      'promote:1',
       'promote:1',
       'promote:2',
       'rollback:1',

@@ -1,20 +1,22 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
-import { readLoadStepCsv } from '../../models/data/index.js';
 import {
   meanMetrics,
   type ProtocolResult,
+  readLoadStepCsv,
   runPerformanceProtocol,
   SPLITS,
   type SplitName,
   savePerformanceModel,
   scoresMarkdown,
-} from '../../models/performance/index.js';
-import { writePerformancePlots } from '../../models/plots/index.js';
+  writePerformancePlots,
+} from '../../models/index.js';
+import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 import { notAvailable } from './planned.js';
 
@@ -24,6 +26,8 @@ interface TrainOptions {
   split: SplitName;
   test?: string;
   out?: string;
+  register?: string;
+  env?: string;
   plots?: string;
   bucket: string;
   json?: boolean;
@@ -42,10 +46,12 @@ export function registerTrain(program: Command, context: CliContext): void {
     )
     .option('--test <file>', 'test CSV (required by --split extrapolation)')
     .option('--out <dir>', 'save the trained model to this new folder (performance flavor)')
+    .option('--register <name>', 'register the trained model as the next version of NAME')
+    .option('--env <alias>', 'with --register: point this alias (dev, staging, prod, …) at the new version')
     .option('--plots <dir>', 'write one SVG per service (prediction vs truth) into this folder')
     .option('--bucket <seconds>', 'timestamp rounding bucket for merging duplicate polls', '60')
     .option('--json', 'print one JSON document')
-    .action((options: TrainOptions) => {
+    .action(async (options: TrainOptions) => {
       if (options.task === 'forecast') throw notAvailable('train --task forecast');
       const bucketSeconds = Number(options.bucket);
       if (!(bucketSeconds > 0)) {
@@ -75,9 +81,16 @@ export function registerTrain(program: Command, context: CliContext): void {
         fit: { bucketSeconds, source: options.data, onService: (service) => progress.tick(1, service) },
       });
       progress.done();
+      if (options.env && !options.register) {
+        throw new FleetcastError('FLEETCAST_USAGE', '--env needs --register', {
+          hint: 'e.g. --register kpp --env dev',
+        });
+      }
       let modelDir: string | undefined;
-      if (options.out) {
-        modelDir = resolve(context.io.cwd, options.out);
+      // Registering without --out saves to a scratch folder first; the registry keeps its own copy.
+      const scratch = options.register && !options.out ? mkdtempSync(join(tmpdir(), 'fleetcast-train-')) : undefined;
+      if (options.out || scratch) {
+        modelDir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
         savePerformanceModel(modelDir, result.model, {
           metrics: meanMetrics(result.scores),
           lineage: {
@@ -86,6 +99,21 @@ export function registerTrain(program: Command, context: CliContext): void {
           },
           params: { split: options.split },
         });
+      }
+      let registered: { name: string; version: number } | undefined;
+      if (options.register && modelDir) {
+        const opened = await openRegistry(context.config(), context.io.env);
+        try {
+          const version = await opened.registry.register(options.register, modelDir, {
+            source: `train ${options.data}`,
+            sourceRun: context.runId,
+            ...(options.env ? { env: options.env } : {}),
+          });
+          registered = { name: version.name, version: version.version };
+        } finally {
+          await opened.close();
+          if (scratch) rmSync(scratch, { recursive: true, force: true });
+        }
       }
       const plots = options.plots
         ? writePerformancePlots(resolve(context.io.cwd, options.plots), result.model, result.train, result.test)
@@ -100,10 +128,16 @@ export function registerTrain(program: Command, context: CliContext): void {
         test_rows: result.testRows,
         services: result.scores.services,
         mean: result.scores.mean,
-        ...(modelDir ? { model: modelDir } : {}),
+        ...(modelDir && !scratch ? { model: modelDir } : {}),
+        ...(registered ? { registered } : {}),
         ...(plots ? { plots } : {}),
       };
-      context.print(options.json, report, () => markdown(result, modelDir, plots));
+      context.print(options.json, report, () =>
+        [
+          markdown(result, scratch ? undefined : modelDir, plots),
+          ...(registered ? [`registered ${registered.name}:${registered.version}`] : []),
+        ].join('\n'),
+      );
     });
 }
 
