@@ -4,12 +4,14 @@ import { PROFILES } from '../core/config/schema.js';
 import { FleetcastError, isFleetcastError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { CliContext, type CliIo } from './context.js';
+import { registerBacktest } from './verbs/backtest.js';
 import { registerBench } from './verbs/bench.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerModels } from './verbs/models.js';
 import { registerPlannedVerbs } from './verbs/planned.js';
 import { registerPredict } from './verbs/predict.js';
 import { registerSchedule } from './verbs/schedule.js';
+import { registerSimulate } from './verbs/simulate.js';
 import { registerTrain } from './verbs/train.js';
 import { registerWorker } from './verbs/worker.js';
 
@@ -44,6 +46,8 @@ export function buildProgram(context: CliContext): Command {
   registerPredict(program, context);
   registerSchedule(program, context);
   registerTrain(program, context);
+  registerSimulate(program, context);
+  registerBacktest(program, context);
   registerPlannedVerbs(program);
   return program;
 }

@@ -25,10 +25,8 @@ const VERBS = [
 const PLANNED = [
   ['tune'],
   ['demo'],
-  ['simulate', '--rows', '10'],
   ['import', 'x.csv'],
   ['collect'],
-  ['backtest'],
   ['calibrate'],
   ['runtime', 'plan'],
   ['serve'],

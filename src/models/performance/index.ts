@@ -11,9 +11,9 @@ export {
 } from './flavor.js';
 export { type CpuLaw, fitCpuLaw } from './laws.js';
 export {
-  type FitOptions,
   fitPerformanceModel,
   PERFORMANCE_PARAMS_KIND,
+  type PerformanceFitOptions,
   PerformanceModel,
   type PerformanceParams,
   PerformanceParamsSchema,

@@ -45,7 +45,7 @@ export const PerformanceParamsSchema = z.object({
 });
 export type PerformanceParams = z.infer<typeof PerformanceParamsSchema>;
 
-export interface FitOptions {
+export interface PerformanceFitOptions {
   /** Timestamp rounding bucket for merging duplicate polls (seconds; the kpp polls are 60 s apart). */
   bucketSeconds?: number;
   /** Names the data in errors. */
@@ -108,7 +108,10 @@ export class PerformanceModel {
 }
 
 /** Fits one model per service on training rows (raw polls: duplicates are merged here). */
-export function fitPerformanceModel(rows: readonly LoadStepRow[], options: FitOptions = {}): PerformanceModel {
+export function fitPerformanceModel(
+  rows: readonly LoadStepRow[],
+  options: PerformanceFitOptions = {},
+): PerformanceModel {
   const bucketSeconds = options.bucketSeconds ?? 60;
   const source = options.source ?? 'training data';
   const clean = aggregateDuplicates(rows, bucketSeconds);

@@ -6,7 +6,7 @@ import { FleetcastError } from '../../core/errors.js';
 import { extrapolationSplit, interpolationSplit } from '../data/splits.js';
 import type { LoadStepRow } from '../data/types.js';
 import { type PerformanceScores, scorePerformance } from './evaluate.js';
-import { type FitOptions, fitPerformanceModel, type PerformanceModel } from './model.js';
+import { fitPerformanceModel, type PerformanceFitOptions, type PerformanceModel } from './model.js';
 
 export const SPLITS = ['interpolation', 'extrapolation'] as const;
 export type SplitName = (typeof SPLITS)[number];
@@ -17,7 +17,7 @@ export interface ProtocolInput {
   data: readonly LoadStepRow[];
   /** Rows of the test file (extrapolation only). */
   test?: readonly LoadStepRow[];
-  fit?: FitOptions;
+  fit?: PerformanceFitOptions;
 }
 
 export interface ProtocolResult {

@@ -1,0 +1,15 @@
+/** Backtesting: rolling-origin folds, scores relative to seasonal naive, and `auto` model choice. */
+export { AutoForecaster, type AutoOptions } from './auto.js';
+export { type CsvColumns, readSeriesCsv, type SeriesData } from './csv.js';
+export { type Fold, rollingFolds, rowsNeeded } from './folds.js';
+export { formatBacktest } from './format.js';
+export {
+  type BacktestOptions,
+  type BacktestReport,
+  type ModelSummary,
+  resolveModels,
+  runBacktest,
+  type SeriesInput,
+  type SeriesReport,
+} from './run.js';
+export { METRICS, type MetricName, type Scores, scoreForecast } from './score.js';
