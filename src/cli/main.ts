@@ -7,6 +7,7 @@ import { CliContext, type CliIo } from './context.js';
 import { registerBacktest } from './verbs/backtest.js';
 import { registerBench } from './verbs/bench.js';
 import { registerDoctor } from './verbs/doctor.js';
+import { registerImport } from './verbs/import.js';
 import { registerModels } from './verbs/models.js';
 import { registerPlannedVerbs } from './verbs/planned.js';
 import { registerPredict } from './verbs/predict.js';
@@ -48,6 +49,7 @@ export function buildProgram(context: CliContext): Command {
   registerTrain(program, context);
   registerSimulate(program, context);
   registerBacktest(program, context);
+  registerImport(program, context);
   registerPlannedVerbs(program);
   return program;
 }

@@ -25,7 +25,6 @@ const VERBS = [
 const PLANNED = [
   ['tune'],
   ['demo'],
-  ['import', 'x.csv'],
   ['collect'],
   ['calibrate'],
   ['runtime', 'plan'],

@@ -8,7 +8,6 @@ import { FleetcastError } from '../../core/errors.js';
 const PLANNED: Array<{ name: string; summary: string; subcommands?: string[] }> = [
   { name: 'tune', summary: 'tune a model with ask/tell optimisation' },
   { name: 'demo', summary: 'run the whole loop on synthetic data and open the dashboard' },
-  { name: 'import', summary: 'import metrics or traces into the warehouse' },
   { name: 'collect', summary: 'run a load-step experiment and measure it through Prometheus' },
   { name: 'calibrate', summary: 'calibrate a simulation against targets' },
   { name: 'runtime', summary: 'validate, plan and apply a runtime spec', subcommands: ['validate', 'plan', 'apply'] },
