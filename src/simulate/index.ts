@@ -6,6 +6,7 @@
  */
 export { ANOMALY_TYPES, type AnomalyType, type AnomalyWindow, anomalyLabel } from './anomalies/types.js';
 export { ARCHETYPES, type Archetype, DEFAULT_MIX, findArchetype, METRICS } from './archetypes/index.js';
+export { simulateBenchmarks } from './bench.js';
 export { type CloudProvider, INSTANCE_TYPES, type InstanceType, REGIONS } from './cost/catalogue.js';
 export { type Convention, cheapestFit, type Recommendation, type Requirement, recommend } from './cost/rightsizing.js';
 export { UsageStats } from './cost/usage.js';

@@ -125,6 +125,9 @@ describe('fleetcast CLI skeleton', () => {
       'warehouse-append',
       'queue-tasks',
       'registry-lookup',
+      'ets-fit',
+      'simulate-generate',
+      'simulate-csv',
     ]);
   });
 });

@@ -3,7 +3,9 @@ import { type BenchResult, formatResult, machineInfo, runBenchmark } from '../..
 import { storeBenchmarks } from '../../core/bench/store-benchmarks.js';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
+import { forecastBenchmarks } from '../../models/index.js';
 import { registryBenchmarks } from '../../registry/index.js';
+import { simulateBenchmarks } from '../../simulate/index.js';
 import type { CliContext } from '../context.js';
 
 interface BenchOptions {
@@ -43,6 +45,12 @@ export function registerBench(program: Command, context: CliContext): void {
         (config.databaseUrl.startsWith('postgres')
           ? config.databaseUrl
           : 'postgres://postgres@127.0.0.1:5432/postgres');
+      const redisUrl =
+        options.redisUrl ??
+        env.FLEETCAST_BENCH_REDIS_URL ??
+        env.FLEETCAST_TEST_REDIS_URL ??
+        config.redisUrl ??
+        'redis://127.0.0.1:6379';
       const benchmarks = [
         ...storeBenchmarks({
           postgresUrl:
@@ -52,15 +60,12 @@ export function registerBench(program: Command, context: CliContext): void {
             (config.databaseUrl.startsWith('postgres')
               ? config.databaseUrl
               : 'postgres://postgres@127.0.0.1:5432/postgres'),
-          redisUrl:
-            options.redisUrl ??
-            env.FLEETCAST_BENCH_REDIS_URL ??
-            env.FLEETCAST_TEST_REDIS_URL ??
-            config.redisUrl ??
-            'redis://127.0.0.1:6379',
+          redisUrl,
           scale,
         }),
         ...registryBenchmarks({ postgresUrl, scale }),
+        ...forecastBenchmarks(scale),
+        ...simulateBenchmarks(scale),
       ];
       if (options.list) {
         context.print(
