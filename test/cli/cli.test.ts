@@ -22,14 +22,7 @@ const VERBS = [
   'serve',
   'bench',
 ];
-const PLANNED = [
-  ['tune'],
-  ['demo'],
-  ['collect'],
-  ['calibrate'],
-  ['runtime', 'plan'],
-  ['serve'],
-];
+const PLANNED = [['tune'], ['demo'], ['collect'], ['calibrate'], ['runtime', 'plan'], ['serve']];
 
 let dir: { path: string; remove: () => void };
 beforeAll(() => {
