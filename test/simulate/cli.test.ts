@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/core/index.js';
 import type { SimulationSummary } from '../../src/simulate/index.js';
-import { runSimulateCli } from './cli-harness.js';
+import { runInProcess } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetcast-simulate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +34,7 @@ const common = ['simulate', '--fleet', '15', '--days', '2', '--interval', '10m',
 
 describe('fleetcast simulate', () => {
   it('writes a CSV and prints the summary fields of the issue with --json', async () => {
-    const result = await runSimulateCli([...common, '--out', 'fleet.csv'], { cwd: dir });
+    const result = await runInProcess([...common, '--out', 'fleet.csv'], { cwd: dir });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as SimulationSummary;
     expect(summary.rows).toBe(15 * 288);
@@ -52,7 +52,7 @@ describe('fleetcast simulate', () => {
   });
 
   it('prints a readable summary without --json', async () => {
-    const result = await runSimulateCli(
+    const result = await runInProcess(
       ['simulate', '--fleet', '6', '--days', '1', '--seed', '0', '--out', 'plain.csv'],
       { cwd: dir },
     );
@@ -62,7 +62,7 @@ describe('fleetcast simulate', () => {
   });
 
   it('writes Parquet through DuckDB that reads back with the exact columns and row count', async () => {
-    const result = await runSimulateCli([...common, '--out', 'out/fleet.parquet'], { cwd: dir });
+    const result = await runInProcess([...common, '--out', 'out/fleet.parquet'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(readdirSync(join(dir, 'out'))).toEqual(['fleet.parquet']);
     const warehouse = await openWarehouse('duckdb::memory:');
@@ -86,7 +86,7 @@ describe('fleetcast simulate', () => {
   it('appends to a wide warehouse table with --to-warehouse', async () => {
     const url = `duckdb:${join(dir, 'warehouse.duckdb')}`;
     const args = [...common, '--fleet', '4', '--days', '1', '--to-warehouse', 'sim_metrics', '--warehouse-url', url];
-    const result = await runSimulateCli(args, { cwd: dir });
+    const result = await runInProcess(args, { cwd: dir });
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(0);
     const warehouse = await openWarehouse(url);
@@ -105,7 +105,7 @@ describe('fleetcast simulate', () => {
   it('appends to the default wide table simulated_metrics when --to-warehouse names no table', async () => {
     const url = `duckdb:${join(dir, 'default.duckdb')}`;
     const args = [...common, '--fleet', '2', '--days', '1', '--warehouse-url', url, '--to-warehouse'];
-    const result = await runSimulateCli(args, { cwd: dir });
+    const result = await runInProcess(args, { cwd: dir });
     expect(result.code).toBe(0);
     const warehouse = await openWarehouse(url);
     try {
@@ -118,7 +118,7 @@ describe('fleetcast simulate', () => {
   });
 
   it('exports a dataset folder with --dataset and reports its splits in the summary', async () => {
-    const result = await runSimulateCli(
+    const result = await runInProcess(
       [...common, '--dataset', 'ds', '--split', '0.6,0.2,0.2', '--shard-rows', '100000'],
       { cwd: dir },
     );
@@ -149,17 +149,17 @@ describe('fleetcast simulate', () => {
       [['--fleet', '1000000', '--days', '365', '--interval', '1h'], /GiB free/],
     ];
     for (const [extra, message] of cases) {
-      const result = await runSimulateCli([...common, ...extra, '--out', 'bad/x.csv'], { cwd: dir });
+      const result = await runInProcess([...common, ...extra, '--out', 'bad/x.csv'], { cwd: dir });
       expect(result.code, extra.join(' ')).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toMatch(/hint: /);
       expect(result.stdout).toBe('');
     }
     expect(readdirSync(dir)).not.toContain('bad');
-    const noOutput = await runSimulateCli(common, { cwd: dir });
+    const noOutput = await runInProcess(common, { cwd: dir });
     expect(noOutput.code).toBe(2);
     expect(noOutput.stderr).toMatch(/no output/);
-    const wrongType = await runSimulateCli([...common, '--out', 'fleet.json'], { cwd: dir });
+    const wrongType = await runInProcess([...common, '--out', 'fleet.json'], { cwd: dir });
     expect(wrongType.stderr).toMatch(/\.csv or \.parquet/);
   });
 });

@@ -13,7 +13,7 @@ import {
   type SimulationSummary,
   simulateFleet,
 } from '../../src/simulate/index.js';
-import { runSimulateCli } from './cli-harness.js';
+import { runInProcess } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetcast-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +90,7 @@ describe('rightsizing report', () => {
   });
 
   it('is written by `simulate --report` and summarised in --json', async () => {
-    const result = await runSimulateCli(
+    const result = await runInProcess(
       ['simulate', '--fleet', '10', '--days', '1', '--out', 'f.csv', '--report', 'r.csv', '--json'],
       { cwd: dir },
     );
@@ -98,12 +98,9 @@ describe('rightsizing report', () => {
     const summary = JSON.parse(result.stdout) as SimulationSummary;
     expect(summary.report?.path).toBe(join(dir, 'r.csv'));
     expect(readFileSync(join(dir, 'r.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(11);
-    const bad = await runSimulateCli(
-      ['simulate', '--fleet', '2', '--days', '1', '--out', 'g.csv', '--report', 'r.txt'],
-      {
-        cwd: dir,
-      },
-    );
+    const bad = await runInProcess(['simulate', '--fleet', '2', '--days', '1', '--out', 'g.csv', '--report', 'r.txt'], {
+      cwd: dir,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/must be a \.csv file/);
   });
