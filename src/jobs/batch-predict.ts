@@ -59,12 +59,6 @@ export async function runBatchPrediction(
   const reference = parseModelReference(options.model);
   const { version, predictor } = await stores.registry.load(options.model);
   const environment = 'alias' in reference ? reference.alias : null;
-  const tabular = predictor.flavor !== 'forecaster';
-  if (!tabular) {
-    throw new FleetcastError('FLEETCAST_NOT_AVAILABLE', 'not available yet: see `fleetcast --help`', {
-      hint: `batch prediction handles row-wise flavors (performance, onnx, text-classifier); ${options.model} is a forecaster`,
-    });
-  }
   const run = await createRun(stores.metadata, {
     kind: 'predict',
     name: `${version.name}:${version.version}`,
@@ -82,11 +76,25 @@ export async function runBatchPrediction(
         hint: `columns: ${Object.keys(rows[0]!).join(', ')}`,
       });
     }
-    const { accepted, rejected } = validateRows(rows, predictor.signature);
+    const { accepted, rejected } = validateRows(rows, predictor.signature, predictor.accepts?.bind(predictor));
     const predictedAt = new Date();
     const outputs: Row[] = [];
+    const lineage = {
+      run_id: run.id,
+      model: version.name,
+      version: version.version,
+      environment,
+      predicted_at: predictedAt,
+    };
+    if (predictor.rowwise === false) {
+      // Not row-wise (a fleet forecaster): it needs every row at once, and its rows carry their keys.
+      const predicted = (await predictor.predict(accepted.map((a) => a.row))) as Row[];
+      for (const row of predicted)
+        outputs.push({ ...lineage, key: String(row.key), ...pick(row, predictor.signature.outputs) });
+      options.onProgress?.(accepted.length, accepted.length);
+    }
     const batchSize = options.batchSize ?? 10_000;
-    for (let start = 0; start < accepted.length; start += batchSize) {
+    for (let start = 0; predictor.rowwise !== false && start < accepted.length; start += batchSize) {
       const batch = accepted.slice(start, start + batchSize);
       const predicted = (await predictor.predict(batch.map((b) => b.row))) as Row[];
       if (!Array.isArray(predicted) || predicted.length !== batch.length) {
@@ -100,11 +108,7 @@ export async function runBatchPrediction(
       }
       batch.forEach((input, i) => {
         outputs.push({
-          run_id: run.id,
-          model: version.name,
-          version: version.version,
-          environment,
-          predicted_at: predictedAt,
+          ...lineage,
           key: keyOf(input.row, input.index, options.key),
           ...pick(predicted[i]!, predictor.signature.outputs),
         });
@@ -162,7 +166,7 @@ export async function runBatchPrediction(
 }
 
 /** A table, a SELECT, or a file read through an in-memory DuckDB (CSV or Parquet). */
-async function pullRows(warehouse: Warehouse, from: string, cwd: string): Promise<Row[]> {
+export async function pullRows(warehouse: Warehouse, from: string, cwd: string): Promise<Row[]> {
   const path = resolve(cwd, from);
   const extension = extname(from).toLowerCase();
   if ((extension === '.csv' || extension === '.parquet') && !/\s/.test(from.trim())) {

@@ -1,5 +1,10 @@
 /** The jobs capability's public door: batch prediction (schedules come next). */
-export { type BatchPredictionOptions, type BatchPredictionResult, runBatchPrediction } from './batch-predict.js';
+export {
+  type BatchPredictionOptions,
+  type BatchPredictionResult,
+  pullRows,
+  runBatchPrediction,
+} from './batch-predict.js';
 export {
   addSchedule,
   latestDueFiring,

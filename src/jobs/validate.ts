@@ -16,6 +16,8 @@ export interface RejectedRow {
 export function validateRows(
   rows: Row[],
   signature: ModelManifest['signature'],
+  /** The model's own check (e.g. a forecaster that knows only some series); returns a reason. */
+  accepts?: (row: Row) => string | undefined,
 ): { accepted: Array<{ index: number; row: Row }>; rejected: RejectedRow[] } {
   const accepted: Array<{ index: number; row: Row }> = [];
   const rejected: RejectedRow[] = [];
@@ -27,6 +29,11 @@ export function validateRows(
         rejected.push({ index, reason: `${field.name}: ${problem}`, row });
         return;
       }
+    }
+    const refusal = accepts?.(clean);
+    if (refusal) {
+      rejected.push({ index, reason: refusal, row });
+      return;
     }
     accepted.push({ index, row: clean });
   });

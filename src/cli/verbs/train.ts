@@ -18,7 +18,7 @@ import {
 } from '../../models/index.js';
 import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
-import { notAvailable } from './planned.js';
+import { trainForecast } from './train-forecast.js';
 
 interface TrainOptions {
   task: 'forecast' | 'performance';
@@ -26,6 +26,12 @@ interface TrainOptions {
   split: SplitName;
   test?: string;
   out?: string;
+  idCol?: string;
+  timeCol?: string;
+  valueCol?: string;
+  horizon?: string;
+  season?: string;
+  model?: string;
   register?: string;
   env?: string;
   plots?: string;
@@ -38,7 +44,20 @@ export function registerTrain(program: Command, context: CliContext): void {
     .command('train')
     .description('train a model and score it under a published protocol (performance: the kpp splits)')
     .addOption(new Option('--task <task>', 'what to train').choices(['forecast', 'performance']).makeOptionMandatory())
-    .requiredOption('--data <file>', 'training CSV (kpp load-step format for --task performance)')
+    .requiredOption(
+      '--data <source>',
+      'performance: a kpp load-step CSV; forecast: a warehouse table, "SELECT …" or a .csv/.parquet file',
+    )
+    .option('--id-col <column>', 'forecast: the series id column')
+    .option('--time-col <column>', 'forecast: the time column')
+    .option('--value-col <column>', 'forecast: the value column')
+    .option('--horizon <steps>', 'forecast: steps ahead')
+    .option('--season <steps>', 'forecast: season length in steps (e.g. 288 for daily at 5 min)')
+    .option(
+      '--model <name>',
+      'forecast: auto (naive or ets, chosen per series on inner folds), naive, ets or gp',
+      'auto',
+    )
     .addOption(
       new Option('--split <split>', 'interpolation: hold out the 5 middle user levels; extrapolation: test on --test')
         .choices(SPLITS)
@@ -52,7 +71,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--bucket <seconds>', 'timestamp rounding bucket for merging duplicate polls', '60')
     .option('--json', 'print one JSON document')
     .action(async (options: TrainOptions) => {
-      if (options.task === 'forecast') throw notAvailable('train --task forecast');
+      if (options.task === 'forecast') return trainForecast(options, context);
       const bucketSeconds = Number(options.bucket);
       if (!(bucketSeconds > 0)) {
         throw new FleetcastError(

@@ -10,6 +10,13 @@ export interface Predictor<Input = unknown, Output = unknown> {
   readonly flavor: Flavor;
   readonly signature: ModelManifest['signature'];
   readonly manifest: ModelManifest;
+  /**
+   * Row-wise predictors (the default) answer one output row per input row. Others (a fleet
+   * forecaster: rows name series, answers are steps ahead) return rows that carry their own `key`.
+   */
+  readonly rowwise?: boolean;
+  /** A reason this model cannot answer for `row` (beyond the signature), or undefined. */
+  accepts?(row: Record<string, unknown>): string | undefined;
   predict(batch: Input): Promise<Output>;
 }
 

@@ -6,6 +6,7 @@
 import { FleetcastError } from '../../core/errors.js';
 import { type FlavorLoader, type Predictor, registerFlavor } from '../artifact/flavors.js';
 import { type ModelManifest, saveModel } from '../artifact/manifest.js';
+import { BUNDLE_FILE, loadSeriesBundle } from './bundle.js';
 import { forecasterFromJSON } from './registry.js';
 import type { Forecast, Forecaster } from './types.js';
 
@@ -45,6 +46,7 @@ export function saveForecaster(
 }
 
 export const loadForecasterFlavor: FlavorLoader = (files) => {
+  if (BUNDLE_FILE in files.manifest.files) return loadSeriesBundle(files);
   let params: unknown;
   try {
     params = JSON.parse(files.read(FORECASTER_FILE).toString('utf8'));

@@ -100,10 +100,10 @@ describe('fleetcast train --task performance', () => {
     expect(predictor.manifest.lineage.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('refuses the forecast task for now, a missing --test, and a bad bucket', async () => {
+  it('refuses a forecast task without its columns, a missing --test, and a bad bucket', async () => {
     const forecast = await train(['--task', 'forecast', '--data', 'normal.csv']);
-    expect(isFleetcastError(forecast.error, 'FLEETCAST_NOT_AVAILABLE')).toBe(true);
-    expect((forecast.error as Error).message).toBe('not available yet: see `fleetcast --help`');
+    expect(isFleetcastError(forecast.error, 'FLEETCAST_USAGE')).toBe(true);
+    expect((forecast.error as Error).message).toBe('--task forecast needs --id-col');
     const noTest = await train(['--task', 'performance', '--data', 'normal.csv', '--split', 'extrapolation']);
     expect(isFleetcastError(noTest.error, 'FLEETCAST_USAGE')).toBe(true);
     const stray = await train(['--task', 'performance', '--data', 'normal.csv', '--test', 'overload.csv']);

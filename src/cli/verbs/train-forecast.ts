@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FleetcastError } from '../../core/errors.js';
+import { createProgress } from '../../core/progress.js';
+import { openWarehouse } from '../../core/warehouse/index.js';
+import { pullRows } from '../../jobs/index.js';
+import { fitSeriesBundle, forecasterNames, saveSeriesBundle } from '../../models/index.js';
+import { openRegistry } from '../../registry/index.js';
+import type { CliContext } from '../context.js';
+
+export interface TrainForecastOptions {
+  data: string;
+  idCol?: string;
+  timeCol?: string;
+  valueCol?: string;
+  horizon?: string;
+  season?: string;
+  model?: string;
+  out?: string;
+  register?: string;
+  env?: string;
+  json?: boolean;
+}
+
+/** `fleetcast train --task forecast`: one forecaster per series of a table, query or file. */
+export async function trainForecast(options: TrainForecastOptions, context: CliContext): Promise<void> {
+  for (const [flag, value] of [
+    ['--id-col', options.idCol],
+    ['--time-col', options.timeCol],
+    ['--value-col', options.valueCol],
+    ['--horizon', options.horizon],
+  ] as const) {
+    if (!value)
+      throw new FleetcastError('FLEETCAST_USAGE', `--task forecast needs ${flag}`, {
+        hint: 'e.g. --id-col resource_id --time-col timestamp --value-col cpu_utilization --horizon 12',
+      });
+  }
+  const horizon = positiveInteger('--horizon', options.horizon!);
+  const season = options.season === undefined ? 1 : positiveInteger('--season', options.season);
+  const model = options.model ?? 'auto';
+  if (model !== 'auto' && !forecasterNames().includes(model)) {
+    throw new FleetcastError('FLEETCAST_USAGE', `--model ${model} is not a forecaster`, {
+      hint: `choose auto or one of ${forecasterNames().join(', ')}`,
+    });
+  }
+  if (options.env && !options.register)
+    throw new FleetcastError('FLEETCAST_USAGE', '--env needs --register', {
+      hint: 'e.g. --register cpu-forecast --env dev',
+    });
+  const config = context.config();
+  const warehouse = await openWarehouse(config.warehouseUrl);
+  let rows: Awaited<ReturnType<typeof pullRows>>;
+  try {
+    rows = await pullRows(warehouse, options.data, context.io.cwd);
+  } finally {
+    await warehouse.close();
+  }
+  const ids = new Set(rows.map((row) => String(row[options.idCol!])));
+  const progress = createProgress({ label: 'train forecast', total: ids.size, stream: context.io.stderr });
+  const { bundle, skipped } = fitSeriesBundle(rows, {
+    idColumn: options.idCol!,
+    timeColumn: options.timeCol!,
+    valueColumn: options.valueCol!,
+    horizon,
+    season,
+    model,
+    onSeries: (id) => progress.tick(1, id),
+  });
+  progress.done();
+  const scratch = options.out ? undefined : mkdtempSync(join(tmpdir(), 'fleetcast-train-'));
+  const dir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
+  let registered: { name: string; version: number } | undefined;
+  try {
+    saveSeriesBundle(dir, bundle, { parentRun: context.runId });
+    if (options.register) {
+      const opened = await openRegistry(config, context.io.env);
+      try {
+        const version = await opened.registry.register(options.register, dir, {
+          source: `train --task forecast ${options.data}`,
+          sourceRun: context.runId,
+          ...(options.env ? { env: options.env } : {}),
+        });
+        registered = { name: version.name, version: version.version };
+      } finally {
+        await opened.close();
+      }
+    }
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+  const models: Record<string, number> = {};
+  for (const entry of Object.values(bundle.series)) models[entry.params.model] = (models[entry.params.model] ?? 0) + 1;
+  const report = {
+    task: 'forecast',
+    data: options.data,
+    rows: rows.length,
+    series: Object.keys(bundle.series).length,
+    skipped,
+    horizon,
+    season,
+    step_seconds: bundle.stepMs / 1000,
+    models,
+    ...(options.out ? { model: dir } : {}),
+    ...(registered ? { registered } : {}),
+  };
+  context.print(options.json, report, () =>
+    [
+      `trained ${report.series} series (${Object.entries(models)
+        .map(([m, n]) => `${n} ${m}`)
+        .join(', ')}) on ${rows.length} rows, horizon ${horizon}`,
+      ...skipped.map((s) => `skipped ${s.series}: ${s.reason}`),
+      ...(options.out ? [`model saved to ${dir}`] : []),
+      ...(registered ? [`registered ${registered.name}:${registered.version}`] : []),
+    ].join('\n'),
+  );
+}
+
+function positiveInteger(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new FleetcastError('FLEETCAST_USAGE', `${flag} "${raw}" is not a positive integer`, {
+      hint: `e.g. ${flag} 12`,
+    });
+  }
+  return value;
+}
