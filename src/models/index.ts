@@ -1,5 +1,6 @@
 /** The models capability's public door. Importing it registers the built-in flavors' loaders. */
 import { registerForecasterFlavor } from './forecast/index.js';
+import { registerOnnxFlavor } from './onnx/index.js';
 import { registerPerformanceFlavor } from './performance/index.js';
 
 export * from './artifact/flavors.js';
@@ -8,8 +9,10 @@ export * from './backtest/index.js';
 export * from './data/index.js';
 export * from './forecast/index.js';
 export * from './metrics/index.js';
+export * from './onnx/index.js';
 export * from './performance/index.js';
 export * from './plots/index.js';
 
 registerPerformanceFlavor();
 registerForecasterFlavor();
+registerOnnxFlavor();

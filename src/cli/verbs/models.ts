@@ -1,5 +1,9 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
+import { readOnnxSignature, saveOnnxModel } from '../../models/index.js';
 import { type ModelVersion, openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 
@@ -30,13 +34,46 @@ export function registerModels(program: Command, context: CliContext): void {
     .argument('<path>', 'model folder')
     .option('--env <alias>', 'point this alias (dev, staging, prod or any word) at the new version')
     .option('--tag <key=value>', 'tag the version (repeatable)', collectTags, {})
+    .option('--signature <file>', 'with a .onnx file: the JSON signature of its inputs and outputs')
     .option('--json', 'print one JSON document')
-    .action(async (name: string, path: string, options: JsonOption & { env?: string; tag: Record<string, string> }) => {
-      const version = await withRegistry((registry) =>
-        registry.register(name, path, { tags: options.tag, ...(options.env ? { env: options.env } : {}) }),
-      );
-      context.print(options.json, version, () => `registered ${name}:${version.version}${aliasText(version)}`);
-    });
+    .action(
+      async (
+        name: string,
+        path: string,
+        options: JsonOption & { env?: string; tag: Record<string, string>; signature?: string },
+      ) => {
+        const source = resolve(context.io.cwd, path);
+        const register = (dir: string) =>
+          withRegistry((registry) =>
+            registry.register(name, dir, { tags: options.tag, source, ...(options.env ? { env: options.env } : {}) }),
+          );
+        let version: ModelVersion;
+        if (extname(source).toLowerCase() === '.onnx') {
+          // A bare ONNX file (from skl2onnx or torch.onnx.export) becomes a model folder first.
+          if (!options.signature) {
+            throw new FleetcastError('FLEETCAST_USAGE', 'registering an .onnx file needs --signature sig.json', {
+              hint: 'declare its inputs and outputs: {"inputs":[{"name":"x","type":"float64"}],"outputs":[{"name":"y","type":"float64"}]}',
+            });
+          }
+          if (!existsSync(source))
+            throw new FleetcastError('FLEETCAST_NOT_FOUND', `${source} does not exist`, { hint: 'check the path' });
+          const scratch = mkdtempSync(join(tmpdir(), 'fleetcast-onnx-'));
+          try {
+            await saveOnnxModel(
+              join(scratch, 'model'),
+              readFileSync(source),
+              readOnnxSignature(resolve(context.io.cwd, options.signature)),
+            );
+            version = await register(join(scratch, 'model'));
+          } finally {
+            rmSync(scratch, { recursive: true, force: true });
+          }
+        } else {
+          version = await register(source);
+        }
+        context.print(options.json, version, () => `registered ${name}:${version.version}${aliasText(version)}`);
+      },
+    );
 
   models
     .command('list')

@@ -1,0 +1,1 @@
+export { ONNX_FILE, type OnnxSignature, readOnnxSignature, registerOnnxFlavor, saveOnnxModel } from './flavor.js';
