@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadModel, MANIFEST_FILE, readModel, registerFlavor, saveModel } from '../../src/models/index.js';
@@ -73,8 +73,7 @@ describe('model artifacts', () => {
     saveModel(target, { flavor: 'text-classifier', signature, files: { 'weights.json': '{"slope":3}' } });
     const predictor = await loadModel(target);
     expect(await predictor.predict([1, 2])).toEqual([3, 6]);
-    saveModel(join(dir.path, 'o'), { flavor: 'onnx', signature, files: {} });
-    await expect(loadModel(join(dir.path, 'o'))).rejects.toThrow(/no loader for flavor onnx/);
-    expect(existsSync(join(dir.path, 'o', MANIFEST_FILE))).toBe(true);
+    // A flavor with no loader in this build is refused by name: see test/cli/worker.test.ts, whose
+    // subprocess has no text-classifier loader.
   });
 });

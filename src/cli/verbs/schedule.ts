@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
-import { openWarehouse, type Warehouse } from '../../core/warehouse/index.js';
+import { openWarehouse } from '../../core/warehouse/index.js';
 import {
   addSchedule,
   listScheduleRuns,
@@ -14,30 +14,26 @@ import {
 import { type OpenRegistry, openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 
-/** Stores a schedule verb (or the worker) needs, opened together and closed together. */
-export async function openJobStores(
-  context: CliContext,
-): Promise<OpenRegistry & { warehouse: Warehouse; runPredict: PredictRunner }> {
+/**
+ * Stores a schedule verb (or the worker) needs. The warehouse is opened per job, not held: an
+ * embedded DuckDB file admits one process at a time, and a long-running worker must not lock out
+ * `fleetcast predict` or a second worker on the same host.
+ */
+export async function openJobStores(context: CliContext): Promise<OpenRegistry & { runPredict: PredictRunner }> {
   const config = context.config();
   const opened = await openRegistry(config, context.io.env);
-  let warehouse: Warehouse;
-  try {
-    warehouse = await openWarehouse(config.warehouseUrl);
-  } catch (error) {
-    await opened.close();
-    throw error;
-  }
   return {
     ...opened,
-    warehouse,
-    runPredict: (spec) =>
-      runBatchPrediction(
-        { warehouse, metadata: opened.metadata, registry: opened.registry },
-        { ...spec, cwd: context.io.cwd },
-      ),
-    close: async () => {
-      await warehouse.close();
-      await opened.close();
+    runPredict: async (spec) => {
+      const warehouse = await openWarehouse(config.warehouseUrl);
+      try {
+        return await runBatchPrediction(
+          { warehouse, metadata: opened.metadata, registry: opened.registry },
+          { ...spec, cwd: context.io.cwd },
+        );
+      } finally {
+        await warehouse.close();
+      }
     },
   };
 }
