@@ -14,6 +14,7 @@ import { registerPredict } from './verbs/predict.js';
 import { registerSchedule } from './verbs/schedule.js';
 import { registerSimulate } from './verbs/simulate.js';
 import { registerTrain } from './verbs/train.js';
+import { registerTune } from './verbs/tune.js';
 import { registerWorker } from './verbs/worker.js';
 
 export function buildProgram(context: CliContext): Command {
@@ -46,6 +47,7 @@ export function buildProgram(context: CliContext): Command {
   registerModels(program, context);
   registerPredict(program, context);
   registerSchedule(program, context);
+  registerTune(program, context);
   registerTrain(program, context);
   registerSimulate(program, context);
   registerBacktest(program, context);

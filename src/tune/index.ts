@@ -1,6 +1,9 @@
-/** Tune: search spaces, samplers, studies and benchmark functions. The folder's public door. */
+/** Tune: search spaces, samplers, studies, the runner and benchmark functions. The folder's public door. */
+
+export { type TuneBenchOptions, tuneBenchmarks } from './bench.js';
 export { BENCHMARKS, type BenchmarkFunction, branin, hartmann6, mixed, rosenbrock4 } from './examples/functions.js';
 export { mixSeed, Rng, type RngState } from './random.js';
+export * from './runner/index.js';
 export * from './samplers/index.js';
 export * from './space/index.js';
 export * from './study/index.js';

@@ -22,7 +22,7 @@ const VERBS = [
   'serve',
   'bench',
 ];
-const PLANNED = [['tune'], ['demo'], ['collect'], ['calibrate'], ['runtime', 'plan'], ['serve']];
+const PLANNED = [['demo'], ['collect'], ['calibrate'], ['runtime', 'plan'], ['serve']];
 
 let dir: { path: string; remove: () => void };
 beforeAll(() => {
@@ -121,6 +121,8 @@ describe('fleetcast CLI skeleton', () => {
       'ets-fit',
       'simulate-generate',
       'simulate-csv',
+      'tune-overhead-local',
+      'tune-overhead-distributed',
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { createProgress } from '../../core/progress.js';
 import { forecastBenchmarks } from '../../models/index.js';
 import { registryBenchmarks } from '../../registry/index.js';
 import { simulateBenchmarks } from '../../simulate/index.js';
+import { tuneBenchmarks } from '../../tune/index.js';
 import type { CliContext } from '../context.js';
 
 interface BenchOptions {
@@ -66,6 +67,7 @@ export function registerBench(program: Command, context: CliContext): void {
         ...registryBenchmarks({ postgresUrl, scale }),
         ...forecastBenchmarks(scale),
         ...simulateBenchmarks(scale),
+        ...tuneBenchmarks({ postgresUrl, redisUrl, scale }),
       ];
       if (options.list) {
         context.print(

@@ -6,7 +6,6 @@ import { FleetcastError } from '../../core/errors.js';
  * tool, and they refuse honestly (exit 2) instead of printing anything that looks like a result.
  */
 const PLANNED: Array<{ name: string; summary: string; subcommands?: string[] }> = [
-  { name: 'tune', summary: 'tune a model with ask/tell optimisation' },
   { name: 'demo', summary: 'run the whole loop on synthetic data and open the dashboard' },
   { name: 'collect', summary: 'run a load-step experiment and measure it through Prometheus' },
   { name: 'calibrate', summary: 'calibrate a simulation against targets' },

@@ -1,0 +1,84 @@
+/**
+ * A sampler described by data (name and seed) rather than by an object, so a stored study can
+ * rebuild its sampler after a restart and the CLI can name one with a flag.
+ */
+import { FleetcastError } from '../../core/errors.js';
+import { CmaEsSampler, RandomSampler, type Sampler, SobolSampler, TpeSampler } from '../samplers/index.js';
+
+export const SAMPLER_NAMES = ['tpe', 'random', 'sobol', 'cmaes'] as const;
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
+
+export interface SamplerSpec {
+  readonly name: SamplerName;
+  /** 64-bit seed as a decimal string: JSON numbers cannot hold every 64-bit value. */
+  readonly seed: string;
+}
+
+export function isSamplerName(value: string): value is SamplerName {
+  return (SAMPLER_NAMES as readonly string[]).includes(value);
+}
+
+export function samplerSpec(name: string, seed: bigint | number): SamplerSpec {
+  if (!isSamplerName(name)) throw unknownSampler(name);
+  return { name, seed: BigInt(seed).toString() };
+}
+
+export function createSampler(spec: SamplerSpec): Sampler {
+  const seed = BigInt(spec.seed);
+  switch (spec.name) {
+    case 'tpe':
+      return new TpeSampler({ seed });
+    case 'random':
+      return new RandomSampler({ seed });
+    case 'sobol':
+      return new SobolSampler({ seed });
+    case 'cmaes':
+      return new CmaEsSampler({ seed });
+    default:
+      throw unknownSampler(String((spec as { name: unknown }).name));
+  }
+}
+
+function unknownSampler(name: string): FleetcastError {
+  return new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `unknown sampler "${name}"`, {
+    hint: `choose one of ${SAMPLER_NAMES.join(', ')}`,
+  });
+}
+
+/** Parses a stored spec, failing clearly on a row written by something else. */
+export function parseSamplerSpec(text: string): SamplerSpec {
+  const parsed = JSON.parse(text) as { name?: unknown; seed?: unknown };
+  if (typeof parsed.name !== 'string' || typeof parsed.seed !== 'string' || !/^-?\d+$/.test(parsed.seed)) {
+    throw new FleetcastError('FLEETCAST_BACKEND_ERROR', `stored sampler spec ${text} is not {name, seed}`, {
+      hint: 'the studies table holds a row this version cannot read',
+    });
+  }
+  return samplerSpec(parsed.name, BigInt(parsed.seed));
+}
+
+export function isSampler(value: Sampler | SamplerSpec): value is Sampler {
+  return typeof (value as Sampler).sample === 'function';
+}
+
+/** The sampler of a study being opened: the one given, else one rebuilt from the stored spec. */
+export function resolveSampler(study: string, stored: string, given: Sampler | SamplerSpec | undefined): Sampler {
+  const spec = JSON.parse(stored) as { name?: string; seed?: string };
+  if (given !== undefined && isSampler(given)) return given;
+  if (given !== undefined) {
+    if (spec.seed !== undefined && (spec.name !== given.name || spec.seed !== given.seed)) {
+      throw new FleetcastError(
+        'FLEETCAST_INVALID_ARGUMENT',
+        `study "${study}" was created with sampler ${spec.name} seed ${spec.seed}, not ${given.name} seed ${given.seed}`,
+        { hint: 'resume with the sampler it was created with, or use a new study name', details: { study } },
+      );
+    }
+    return createSampler(given);
+  }
+  if (spec.name === undefined || spec.seed === undefined) {
+    throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `study "${study}" stored no sampler seed to rebuild from`, {
+      hint: 'pass the sampler the study was created with',
+      details: { study },
+    });
+  }
+  return createSampler(samplerSpec(spec.name, BigInt(spec.seed)));
+}
