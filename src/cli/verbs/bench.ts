@@ -8,6 +8,7 @@ import { registryBenchmarks } from '../../registry/index.js';
 import { simulateBenchmarks } from '../../simulate/index.js';
 import { tuneBenchmarks } from '../../tune/index.js';
 import type { CliContext } from '../context.js';
+import { positiveInteger, positiveNumber } from '../flags.js';
 
 interface BenchOptions {
   json?: boolean;
@@ -30,13 +31,13 @@ export function registerBench(program: Command, context: CliContext): void {
     .option('--redis-url <url>', 'Redis for the BullMQ side (a scratch queue is used and removed)')
     .option('--list', 'list the benchmarks and exit')
     .action(async (names: string[], options: BenchOptions) => {
-      const repetitions = positiveNumber('--repetitions', options.repetitions, true);
+      const repetitions = positiveInteger('--repetitions', options.repetitions, '5');
       if (repetitions < 5) {
         throw new FleetcastError('FLEETCAST_USAGE', `--repetitions ${repetitions} is below 5`, {
           hint: 'a median needs at least 5 repetitions',
         });
       }
-      const scale = positiveNumber('--scale', options.scale, false);
+      const scale = positiveNumber('--scale', options.scale);
       const env = context.io.env;
       const config = context.config();
       const postgresUrl =
@@ -101,18 +102,4 @@ export function registerBench(program: Command, context: CliContext): void {
       );
       if (results.some((r) => r.reference.error || r.subject.error)) context.exitCode = 1;
     });
-}
-
-function positiveNumber(flag: string, raw: string, integer: boolean): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new FleetcastError(
-      'FLEETCAST_USAGE',
-      `${flag} "${raw}" is not a positive ${integer ? 'integer' : 'number'}`,
-      {
-        hint: `e.g. ${flag} ${integer ? '5' : '0.5'}`,
-      },
-    );
-  }
-  return value;
 }

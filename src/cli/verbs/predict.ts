@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import { openWarehouse } from '../../core/warehouse/index.js';
 import { runBatchPrediction } from '../../jobs/index.js';
 import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
+import { positiveInteger } from '../flags.js';
 
 interface PredictOptions {
   model: string;
@@ -28,12 +28,7 @@ export function registerPredict(program: Command, context: CliContext): void {
     .option('--run-id <id>', 're-use a run id to replace that run’s predictions')
     .option('--json', 'print one JSON document')
     .action(async (options: PredictOptions) => {
-      const batchSize = Number(options.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new FleetcastError('FLEETCAST_USAGE', `--batch-size "${options.batchSize}" is not a positive integer`, {
-          hint: 'e.g. --batch-size 5000',
-        });
-      }
+      const batchSize = positiveInteger('--batch-size', options.batchSize, '5000');
       const config = context.config();
       const opened = await openRegistry(config, context.io.env);
       try {

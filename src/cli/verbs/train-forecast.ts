@@ -8,6 +8,7 @@ import { pullRows } from '../../jobs/index.js';
 import { fitSeriesBundle, forecasterNames, saveSeriesBundle } from '../../models/index.js';
 import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
+import { positiveInteger } from '../flags.js';
 
 export interface TrainForecastOptions {
   data: string;
@@ -36,7 +37,7 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
         hint: 'e.g. --id-col resource_id --time-col timestamp --value-col cpu_utilization --horizon 12',
       });
   }
-  const horizon = positiveInteger('--horizon', options.horizon!);
+  const horizon = positiveInteger('--horizon', options.horizon!, '12');
   const season = options.season === undefined ? 1 : positiveInteger('--season', options.season);
   const model = options.model ?? 'auto';
   if (model !== 'auto' && !forecasterNames().includes(model)) {
@@ -114,14 +115,4 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
       ...(registered ? [`registered ${registered.name}:${registered.version}`] : []),
     ].join('\n'),
   );
-}
-
-function positiveInteger(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new FleetcastError('FLEETCAST_USAGE', `${flag} "${raw}" is not a positive integer`, {
-      hint: `e.g. ${flag} 12`,
-    });
-  }
-  return value;
 }

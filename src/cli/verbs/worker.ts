@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { FleetcastError } from '../../core/errors.js';
 import { pause } from '../../core/pause.js';
 import { startBullmqWorker } from '../../core/queue/index.js';
 import { runDueSchedules } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
+import { positiveInteger, positiveNumber } from '../flags.js';
 import { openJobStores } from './schedule.js';
 
 interface WorkerOptions {
@@ -29,17 +29,11 @@ export function registerWorker(program: Command, context: CliContext): void {
     .option('--scan-interval <seconds>', 'seconds between scans for uploaded models', '10')
     .action(async (options: WorkerOptions) => {
       const config = context.config();
-      const concurrency = positiveInteger('--concurrency', options.concurrency, config.queue.concurrency);
-      const scanSeconds = Number(options.scanInterval);
-      if (!Number.isFinite(scanSeconds) || scanSeconds <= 0) {
-        throw new FleetcastError(
-          'FLEETCAST_USAGE',
-          `--scan-interval "${options.scanInterval}" is not a positive number`,
-          {
-            hint: 'e.g. --scan-interval 10',
-          },
-        );
-      }
+      const concurrency =
+        options.concurrency === undefined
+          ? config.queue.concurrency
+          : positiveInteger('--concurrency', options.concurrency);
+      const scanSeconds = positiveNumber('--scan-interval', options.scanInterval, { example: '10' });
       const log = context.logger();
       const opened = await openJobStores(context);
       const tasks = config.redisUrl
@@ -89,15 +83,4 @@ export function registerWorker(program: Command, context: CliContext): void {
         await opened.close();
       }
     });
-}
-
-function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new FleetcastError('FLEETCAST_USAGE', `${flag} "${raw}" is not a positive integer`, {
-      hint: `e.g. ${flag} 4`,
-    });
-  }
-  return value;
 }
