@@ -7,9 +7,10 @@
  * point at PostgreSQL / Redis, so the same suites run against whatever a developer configured.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/core/postgres.js';
 
 type Service = 'postgres' | 'redis';
@@ -52,4 +53,22 @@ export function tempDir(prefix = 'fleetcast-test-'): { path: string; remove: () 
 /** A short random suffix for queue prefixes, bucket names and the like. */
 export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
+}
+
+/**
+ * The real data under `../shared/data/kpp`, read in place. Under CI it must be there (CI runs with
+ * shared/ beside the clone), except where FLEETCAST_TEST_SHARED_OPTIONAL=1 says this CI has no
+ * shared/ (the GitHub workflow); elsewhere a missing folder skips with a printed reason.
+ */
+export function kppFolder(): string | undefined {
+  const folder = fileURLToPath(new URL('../../../shared/data/kpp', import.meta.url));
+  if (existsSync(folder)) return folder;
+  if (process.env.CI && process.env.FLEETCAST_TEST_SHARED_OPTIONAL !== '1') {
+    throw new Error(`${folder} is missing, and CI runs with shared/ beside the repo`);
+  }
+  if (!printed.has('kpp')) {
+    printed.add('kpp');
+    console.warn(`skipping the kpp tests: ${folder} is absent`);
+  }
+  return undefined;
 }

@@ -1,16 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/core/warehouse/index.js';
 import { runInProcess } from '../helpers/cli.js';
-import { tempDir } from '../helpers/services.js';
+import { kppFolder, tempDir } from '../helpers/services.js';
 
-const KPP = resolve(import.meta.dirname, '../../../shared/data/kpp');
-const present = existsSync(KPP);
-if (!present) {
-  if (process.env.CI) throw new Error(`${KPP} is missing, and CI runs with shared/ beside the repo`);
-  console.warn(`skipping the kpp end-to-end test: ${KPP} is absent (CI is unset)`);
-}
+const KPP = kppFolder() ?? '';
+const present = KPP !== '';
 
 describe.runIf(present)('train → register → promote → predict → rollback, on real load-step data', () => {
   it('predicts with whichever version holds @prod', async () => {

@@ -2,20 +2,16 @@
  * The published kpp protocol on the real data (facts §4), read in place from ../shared/data/kpp.
  * Outside CI the folder may be absent: the suite then skips and says why. Under CI it must exist.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLoadStepCsv } from '../../../src/models/data/index.js';
 import { type ProtocolResult, runPerformanceProtocol } from '../../../src/models/performance/index.js';
+import { kppFolder } from '../../helpers/services.js';
 
-const KPP = fileURLToPath(new URL('../../../../shared/data/kpp/', import.meta.url));
-const NORMAL = `${KPP}performance_results_normal.csv`;
-const OVERLOAD = `${KPP}performance_results_overload.csv`;
-const present = existsSync(NORMAL) && existsSync(OVERLOAD);
-if (!present) {
-  if (process.env.CI) throw new Error(`the kpp data must exist under CI: ${KPP} is missing`);
-  console.warn(`skipping the kpp performance tests: ${KPP} is absent (CI is unset, so they may skip)`);
-}
+const KPP = kppFolder() ?? '';
+const NORMAL = join(KPP, 'performance_results_normal.csv');
+const OVERLOAD = join(KPP, 'performance_results_overload.csv');
+const present = KPP !== '';
 
 let cached: { interpolation: ProtocolResult; extrapolation: ProtocolResult } | undefined;
 function results() {
