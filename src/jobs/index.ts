@@ -5,6 +5,7 @@ export {
   pullRows,
   runBatchPrediction,
 } from './batch-predict.js';
+export { jobBenchmarks } from './bench.js';
 export {
   addSchedule,
   latestDueFiring,

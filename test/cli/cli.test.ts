@@ -119,6 +119,7 @@ describe('fleetcast CLI skeleton', () => {
       'queue-tasks',
       'registry-lookup',
       'ets-fit',
+      'batch-predict',
       'simulate-generate',
       'simulate-csv',
       'tune-overhead-local',

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel, saveOnnxModel } from '../../src/models/index.js';
+import { linearModelOnnx, loadModel, saveOnnxModel } from '../../src/models/index.js';
 import { runInProcess } from '../helpers/cli.js';
-import { linearModelOnnx } from '../helpers/onnx-writer.js';
 import { tempDir } from '../helpers/services.js';
 
 const signature = {

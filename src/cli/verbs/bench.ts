@@ -3,6 +3,7 @@ import { type BenchResult, formatResult, machineInfo, runBenchmark } from '../..
 import { storeBenchmarks } from '../../core/bench/store-benchmarks.js';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
+import { jobBenchmarks } from '../../jobs/index.js';
 import { forecastBenchmarks } from '../../models/index.js';
 import { registryBenchmarks } from '../../registry/index.js';
 import { simulateBenchmarks } from '../../simulate/index.js';
@@ -67,6 +68,7 @@ export function registerBench(program: Command, context: CliContext): void {
         }),
         ...registryBenchmarks({ postgresUrl, scale }),
         ...forecastBenchmarks(scale),
+        ...jobBenchmarks(scale),
         ...simulateBenchmarks(scale),
         ...tuneBenchmarks({ postgresUrl, redisUrl, scale }),
       ];

@@ -1,1 +1,2 @@
 export { ONNX_FILE, type OnnxSignature, readOnnxSignature, registerOnnxFlavor, saveOnnxModel } from './flavor.js';
+export { linearModelOnnx } from './writer.js';

@@ -1,7 +1,7 @@
 /**
- * Writes tiny ONNX models for tests, with a hand-rolled protobuf encoder (no Python or onnx package
- * here): a linear model `Y = X · W + B`, X float[N, k], the kind scikit-learn's LinearRegression
- * exports. Field numbers are those of onnx.proto (ModelProto, GraphProto, NodeProto, TensorProto,
+ * Exports a linear model `Y = X · W + B` (X float[N, k], Y float[N, 1]) as ONNX, the graph
+ * scikit-learn's LinearRegression exports, with a hand-rolled protobuf encoder (no onnx package is
+ * needed). Tests and benchmarks build their ONNX fixtures with it, so nothing is downloaded. Field numbers are those of onnx.proto (ModelProto, GraphProto, NodeProto, TensorProto,
  * ValueInfoProto, TypeProto).
  */
 
