@@ -72,3 +72,33 @@ export function kppFolder(): string | undefined {
   }
   return undefined;
 }
+
+/** One metadata store to run a suite on: a SQLite file always, PostgreSQL when a server is given. */
+export interface MetadataTarget {
+  name: 'sqlite' | 'postgres';
+  open: () => Promise<{ url: string; cleanup: () => Promise<void> }>;
+}
+
+/** The metadata stores every conformance-style suite runs against (each `open` makes a fresh one). */
+export function metadataTargets(): MetadataTarget[] {
+  const targets: MetadataTarget[] = [
+    {
+      name: 'sqlite',
+      open: async () => {
+        const dir = tempDir();
+        return { url: `sqlite:${join(dir.path, 'nested', 'metadata.sqlite')}`, cleanup: async () => dir.remove() };
+      },
+    },
+  ];
+  const postgresUrl = serviceUrl('postgres', 'database');
+  if (postgresUrl) {
+    targets.push({
+      name: 'postgres',
+      open: async () => {
+        const db = await createTempPostgresDatabase(postgresUrl);
+        return { url: db.url, cleanup: db.drop };
+      },
+    });
+  }
+  return targets;
+}

@@ -12,32 +12,10 @@ import {
   MIGRATION_NAMES,
   openMetadataStore,
 } from '../../../src/core/metadata/index.js';
-import { createTempPostgresDatabase, serviceUrl, tempDir } from '../../helpers/services.js';
+import { metadataTargets, serviceUrl, tempDir } from '../../helpers/services.js';
 
-interface Target {
-  name: string;
-  open: () => Promise<{ url: string; cleanup: () => Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = tempDir();
-      return { url: `sqlite:${join(dir.path, 'nested', 'metadata.sqlite')}`, cleanup: async () => dir.remove() };
-    },
-  },
-];
+const targets = metadataTargets();
 const postgresUrl = serviceUrl('postgres', 'database');
-if (postgresUrl) {
-  targets.push({
-    name: 'postgres',
-    open: async () => {
-      const db = await createTempPostgresDatabase(postgresUrl);
-      return { url: db.url, cleanup: db.drop };
-    },
-  });
-}
 
 describe.each(targets)('metadata store on $name', (target) => {
   let store: MetadataStore;

@@ -3,21 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ErrorCode, FleetcastError } from '../../../src/core/errors.js';
-import { DuckDbWarehouse, openWarehouse, type TableSpec } from '../../../src/core/warehouse/index.js';
+import { DuckDbWarehouse, openWarehouse } from '../../../src/core/warehouse/index.js';
 import { buildInsertStatements, MAX_PARAMETERS, parseQueryTarget } from '../../../src/core/warehouse/sql.js';
 import { serviceUrl, tempDir } from '../../helpers/services.js';
+import { metrics } from './fixtures.js';
 
 const postgresBase = serviceUrl('postgres', 'warehouse');
-
-const metrics = (name: string): TableSpec => ({
-  name,
-  columns: [
-    { name: 'id', type: 'text' },
-    { name: 'value', type: 'double' },
-    { name: 'count', type: 'integer' },
-  ],
-  key: ['id'],
-});
 
 /** The error a promise rejects with; fails the test if it resolves or throws something else. */
 async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<FleetcastError> {

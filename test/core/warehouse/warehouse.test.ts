@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ErrorCode, FleetcastError } from '../../../src/core/errors.js';
 import { openWarehouse, type TableSpec, type Warehouse } from '../../../src/core/warehouse/index.js';
 import { createTempPostgresDatabase, serviceUrl, tempDir } from '../../helpers/services.js';
+import { metrics } from './fixtures.js';
 
 interface Backend {
   name: 'duckdb' | 'postgres';
@@ -45,16 +46,6 @@ async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<Flee
 
 let tableCounter = 0;
 const uniqueTable = (prefix = 't') => `${prefix}_${++tableCounter}`;
-
-const metrics = (name: string): TableSpec => ({
-  name,
-  columns: [
-    { name: 'id', type: 'text' },
-    { name: 'value', type: 'double' },
-    { name: 'count', type: 'integer' },
-  ],
-  key: ['id'],
-});
 
 const SQL_TYPES = {
   duckdb: ['VARCHAR', 'INTEGER', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'TIMESTAMP WITH TIME ZONE', 'JSON'],

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFleetcastError } from '../../../src/core/errors.js';
 import { type MetadataStore, openMetadataStore } from '../../../src/core/metadata/index.js';
@@ -11,35 +10,12 @@ import {
   studyStatus,
   trialAttempts,
 } from '../../../src/tune/index.js';
-import { createTempPostgresDatabase, serviceUrl, tempDir } from '../../helpers/services.js';
+import { metadataTargets } from '../../helpers/services.js';
 import { describeStudyConformance } from './conformance.js';
 
 const branin = BENCHMARKS.branin!;
 
-interface Target {
-  name: string;
-  open: () => Promise<{ url: string; cleanup: () => Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = tempDir();
-      return { url: `sqlite:${join(dir.path, 'metadata.sqlite')}`, cleanup: async () => dir.remove() };
-    },
-  },
-];
-const postgresUrl = serviceUrl('postgres', 'database');
-if (postgresUrl) {
-  targets.push({
-    name: 'postgres',
-    open: async () => {
-      const db = await createTempPostgresDatabase(postgresUrl);
-      return { url: db.url, cleanup: db.drop };
-    },
-  });
-}
+const targets = metadataTargets();
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   const error = await promise.then(
