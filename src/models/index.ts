@@ -2,6 +2,7 @@
 import { registerForecasterFlavor } from './forecast/index.js';
 import { registerOnnxFlavor } from './onnx/index.js';
 import { registerPerformanceFlavor } from './performance/index.js';
+import { registerTextClassifierFlavor } from './text/index.js';
 
 export * from './artifact/flavors.js';
 export * from './artifact/manifest.js';
@@ -12,7 +13,9 @@ export * from './metrics/index.js';
 export * from './onnx/index.js';
 export * from './performance/index.js';
 export * from './plots/index.js';
+export * from './text/index.js';
 
 registerPerformanceFlavor();
 registerForecasterFlavor();
 registerOnnxFlavor();
+registerTextClassifierFlavor();

@@ -3,7 +3,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
-import { formatBacktest, readSeriesCsv, runBacktest } from '../../models/backtest/index.js';
+import {
+  formatBacktest,
+  LastFoldForecasts,
+  prepareSeries,
+  readSeriesCsv,
+  runBacktest,
+} from '../../models/backtest/index.js';
+import { writeForecastPlots } from '../../models/plots/index.js';
 import type { CliContext } from '../context.js';
 
 interface BacktestFlags {
@@ -15,8 +22,17 @@ interface BacktestFlags {
   folds: string;
   season?: string;
   models: string;
+  groupCol?: string;
+  autoCandidates?: string;
+  plots?: string;
   json?: boolean;
 }
+
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 
 function count(flag: string, value: string): number {
   const number = Number(value);
@@ -41,18 +57,18 @@ export function registerBacktest(program: Command, context: CliContext): void {
     .option('--season <steps>', 'season length in steps (e.g. 24 for hourly data with a daily cycle)')
     .option(
       '--models <list>',
-      'comma-separated: auto, naive, ets, gp (naive always runs: it is the baseline)',
+      'comma-separated: auto, naive, ets, gp, gru, pooled (naive always runs: it is the baseline)',
       'auto,naive,ets,gp',
     )
+    .option('--group-col <name>', "column naming each series' group (archetype, service): `pooled` pools within it")
+    .option('--auto-candidates <list>', 'what auto chooses among (default naive,ets,gp; add gru to include it)')
+    .option('--plots <dir>', "write one SVG per series: the last fold's forecasts with 10–90 % bands")
     .option('--json', 'print one JSON document')
     .action((flags: BacktestFlags) => {
       const horizon = count('--horizon', flags.horizon);
       const folds = count('--folds', flags.folds);
       const season = flags.season === undefined ? 1 : count('--season', flags.season);
-      const models = flags.models
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
+      const models = list(flags.models);
       const path = resolve(context.io.cwd, flags.input);
       let text: string;
       try {
@@ -66,28 +82,49 @@ export function registerBacktest(program: Command, context: CliContext): void {
           },
         );
       }
-      const series = readSeriesCsv(
+      const data = readSeriesCsv(
         text,
-        { timeCol: flags.timeCol, valueCol: flags.valueCol, ...(flags.idCol ? { idCol: flags.idCol } : {}) },
+        {
+          timeCol: flags.timeCol,
+          valueCol: flags.valueCol,
+          ...(flags.idCol ? { idCol: flags.idCol } : {}),
+          ...(flags.groupCol ? { groupCol: flags.groupCol } : {}),
+        },
         flags.input,
       );
+      const { series, repaired } = prepareSeries(data, season);
+      for (const r of repaired) {
+        context.io.stderr.write(
+          `fleetcast: series ${r.series}: filled ${r.interpolated} missing step(s) by interpolation, ${r.longGapFilled} across long gaps\n`,
+        );
+      }
       let progress: ReturnType<typeof createProgress> | undefined;
-      const report = runBacktest(
-        series.map((s) => ({ id: s.id, values: s.values })),
-        {
-          horizon,
-          folds,
-          season,
-          models,
-          onProgress: (done, total, detail) => {
-            progress ??= createProgress({ label: 'backtest', total, stream: context.io.stderr });
-            progress.update(done, detail);
-          },
+      const lastFold = flags.plots ? new LastFoldForecasts() : undefined;
+      const report = runBacktest(series, {
+        horizon,
+        folds,
+        season,
+        models,
+        ...(flags.autoCandidates ? { autoCandidates: list(flags.autoCandidates) } : {}),
+        ...(lastFold ? { onForecast: lastFold.record } : {}),
+        onProgress: (done, total, detail) => {
+          progress ??= createProgress({ label: 'backtest', total, stream: context.io.stderr });
+          progress.update(done, detail);
         },
-      );
+      });
       progress?.done();
       for (const s of report.skipped)
         context.io.stderr.write(`fleetcast: warning: skipped series ${s.id}: ${s.reason}\n`);
-      context.print(flags.json, report, () => formatBacktest(report));
+      const plots = lastFold
+        ? writeForecastPlots(resolve(context.io.cwd, flags.plots!), lastFold.figures(series, report))
+        : undefined;
+      const output = {
+        ...report,
+        ...(repaired.length > 0 ? { repaired } : {}),
+        ...(plots ? { plots } : {}),
+      };
+      context.print(flags.json, output, () =>
+        [formatBacktest(report), ...(plots ? ['plots:', ...plots.map((p) => `- ${p}`)] : [])].join('\n'),
+      );
     });
 }

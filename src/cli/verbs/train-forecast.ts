@@ -3,9 +3,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
+import { openWorkQueue } from '../../core/queue/index.js';
 import { openWarehouse } from '../../core/warehouse/index.js';
 import { pullRows } from '../../jobs/index.js';
-import { fitSeriesBundle, forecasterNames, saveSeriesBundle } from '../../models/index.js';
+import {
+  bundleFigures,
+  type FitBundleOptions,
+  type FitBundleResult,
+  fitSeriesBundle,
+  fitSeriesBundleOnQueue,
+  forecasterNames,
+  saveSeriesBundle,
+  writeForecastPlots,
+} from '../../models/index.js';
 import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 import { positiveInteger } from '../flags.js';
@@ -18,6 +28,9 @@ export interface TrainForecastOptions {
   horizon?: string;
   season?: string;
   model?: string;
+  groupCol?: string;
+  plots?: string;
+  workers?: string;
   out?: string;
   register?: string;
   env?: string;
@@ -59,33 +72,58 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
   }
   const ids = new Set(rows.map((row) => String(row[options.idCol!])));
   const progress = createProgress({ label: 'train forecast', total: ids.size, stream: context.io.stderr });
-  const { bundle, skipped } = fitSeriesBundle(rows, {
+  const workers = options.workers === undefined ? 1 : positiveInteger('--workers', options.workers);
+  const fitOptions: FitBundleOptions = {
     idColumn: options.idCol!,
     timeColumn: options.timeCol!,
     valueColumn: options.valueCol!,
     horizon,
     season,
     model,
+    ...(options.groupCol ? { groupColumn: options.groupCol } : {}),
+    ...(options.plots ? { keepTail: Math.max(3 * horizon, 2 * season) } : {}),
     onSeries: (id) => progress.tick(1, id),
-  });
+  };
+  let fitted: FitBundleResult;
+  if (workers > 1) {
+    // Worker threads fit chunks of series in parallel; this thread only waits.
+    const queue = openWorkQueue({ concurrency: workers });
+    try {
+      fitted = await fitSeriesBundleOnQueue(rows, fitOptions, queue);
+    } finally {
+      await queue.close();
+    }
+  } else fitted = fitSeriesBundle(rows, fitOptions);
+  const { bundle, skipped, repaired, tails } = fitted;
   progress.done();
+  const plots =
+    options.plots && tails
+      ? writeForecastPlots(resolve(context.io.cwd, options.plots), bundleFigures(bundle, tails))
+      : undefined;
   const scratch = options.out ? undefined : mkdtempSync(join(tmpdir(), 'fleetcast-train-'));
   const dir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
   let registered: { name: string; version: number } | undefined;
   try {
     saveSeriesBundle(dir, bundle, { parentRun: context.runId });
-    if (options.register) {
-      const opened = await openRegistry(config, context.io.env);
-      try {
+    const opened = await openRegistry(config, context.io.env);
+    try {
+      // The run and its model are kept, so `models register NAME --from-run RUN` can register it later.
+      await opened.registry.recordTrainRun({
+        id: context.runId,
+        name: 'forecast',
+        params: { task: 'forecast', data: options.data, horizon, season, model },
+        modelDir: dir,
+      });
+      if (options.register) {
         const version = await opened.registry.register(options.register, dir, {
           source: `train --task forecast ${options.data}`,
           sourceRun: context.runId,
           ...(options.env ? { env: options.env } : {}),
         });
         registered = { name: version.name, version: version.version };
-      } finally {
-        await opened.close();
       }
+    } finally {
+      await opened.close();
     }
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -94,6 +132,7 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
   for (const entry of Object.values(bundle.series)) models[entry.params.model] = (models[entry.params.model] ?? 0) + 1;
   const report = {
     task: 'forecast',
+    run_id: context.runId,
     data: options.data,
     rows: rows.length,
     series: Object.keys(bundle.series).length,
@@ -102,8 +141,10 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
     season,
     step_seconds: bundle.stepMs / 1000,
     models,
+    ...(repaired.length > 0 ? { repaired } : {}),
     ...(options.out ? { model: dir } : {}),
     ...(registered ? { registered } : {}),
+    ...(plots ? { plots } : {}),
   };
   context.print(options.json, report, () =>
     [
@@ -111,6 +152,11 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
         .map(([m, n]) => `${n} ${m}`)
         .join(', ')}) on ${rows.length} rows, horizon ${horizon}`,
       ...skipped.map((s) => `skipped ${s.series}: ${s.reason}`),
+      ...repaired.map(
+        (r) =>
+          `repaired ${r.series}: ${r.duplicates} duplicate(s) averaged, ${r.interpolated} step(s) interpolated, ${r.longGapFilled} filled across long gaps`,
+      ),
+      ...(plots ? ['plots:', ...plots.map((p) => `- ${p}`)] : []),
       ...(options.out ? [`model saved to ${dir}`] : []),
       ...(registered ? [`registered ${registered.name}:${registered.version}`] : []),
     ].join('\n'),

@@ -32,6 +32,8 @@ interface TrainOptions {
   horizon?: string;
   season?: string;
   model?: string;
+  groupCol?: string;
+  workers?: string;
   register?: string;
   env?: string;
   plots?: string;
@@ -55,9 +57,11 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--season <steps>', 'forecast: season length in steps (e.g. 288 for daily at 5 min)')
     .option(
       '--model <name>',
-      'forecast: auto (naive or ets, chosen per series on inner folds), naive, ets or gp',
+      'forecast: auto (naive or ets, chosen per series on inner folds), naive, ets, gp, gru or pooled',
       'auto',
     )
+    .option('--group-col <column>', 'forecast: the group column (archetype, service) that --model pooled pools within')
+    .option('--workers <n>', 'forecast: fit series on this many worker threads (default 1: in this thread)')
     .addOption(
       new Option('--split <split>', 'interpolation: hold out the 5 middle user levels; extrapolation: test on --test')
         .choices(SPLITS)
@@ -67,7 +71,10 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--out <dir>', 'save the trained model to this new folder (performance flavor)')
     .option('--register <name>', 'register the trained model as the next version of NAME')
     .option('--env <alias>', 'with --register: point this alias (dev, staging, prod, …) at the new version')
-    .option('--plots <dir>', 'write one SVG per service (prediction vs truth) into this folder')
+    .option(
+      '--plots <dir>',
+      'write SVG plots into this folder (performance: prediction vs truth per service; forecast: history and forecast with 10–90 % band per series)',
+    )
     .option('--bucket <seconds>', 'timestamp rounding bucket for merging duplicate polls', '60')
     .option('--json', 'print one JSON document')
     .action(async (options: TrainOptions) => {
@@ -105,11 +112,12 @@ export function registerTrain(program: Command, context: CliContext): void {
           hint: 'e.g. --register kpp --env dev',
         });
       }
-      let modelDir: string | undefined;
-      // Registering without --out saves to a scratch folder first; the registry keeps its own copy.
-      const scratch = options.register && !options.out ? mkdtempSync(join(tmpdir(), 'fleetcast-train-')) : undefined;
-      if (options.out || scratch) {
-        modelDir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
+      // Without --out the model goes to a scratch folder: the run keeps its own copy in the artifact
+      // store (for `models register NAME --from-run RUN`), and so does the registry.
+      const scratch = options.out ? undefined : mkdtempSync(join(tmpdir(), 'fleetcast-train-'));
+      const modelDir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
+      let registered: { name: string; version: number } | undefined;
+      try {
         savePerformanceModel(modelDir, result.model, {
           metrics: meanMetrics(result.scores),
           lineage: {
@@ -118,27 +126,34 @@ export function registerTrain(program: Command, context: CliContext): void {
           },
           params: { split: options.split },
         });
-      }
-      let registered: { name: string; version: number } | undefined;
-      if (options.register && modelDir) {
         const opened = await openRegistry(context.config(), context.io.env);
         try {
-          const version = await opened.registry.register(options.register, modelDir, {
-            source: `train ${options.data}`,
-            sourceRun: context.runId,
-            ...(options.env ? { env: options.env } : {}),
+          await opened.registry.recordTrainRun({
+            id: context.runId,
+            name: 'performance',
+            params: { task: 'performance', data: options.data, split: options.split },
+            modelDir,
           });
-          registered = { name: version.name, version: version.version };
+          if (options.register) {
+            const version = await opened.registry.register(options.register, modelDir, {
+              source: `train ${options.data}`,
+              sourceRun: context.runId,
+              ...(options.env ? { env: options.env } : {}),
+            });
+            registered = { name: version.name, version: version.version };
+          }
         } finally {
           await opened.close();
-          if (scratch) rmSync(scratch, { recursive: true, force: true });
         }
+      } finally {
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
       }
       const plots = options.plots
         ? writePerformancePlots(resolve(context.io.cwd, options.plots), result.model, result.train, result.test)
         : undefined;
       const report = {
         task: 'performance',
+        run_id: context.runId,
         split: result.split,
         data: options.data,
         ...(options.test ? { test: options.test } : {}),

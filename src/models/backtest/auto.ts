@@ -12,6 +12,13 @@ import type { FitOptions, Forecast, Forecaster, ForecasterParams } from '../fore
 import { mae } from '../metrics/index.js';
 import { minimumTraining, rollingFolds } from './folds.js';
 
+/**
+ * What `auto` chooses among unless told otherwise: the GRU is left out because one fit costs seconds
+ * to minutes (name it in the candidates to include it), and the fleet model `pooled` because `auto`
+ * chooses per series while pooling needs the fleet.
+ */
+export const DEFAULT_AUTO_CANDIDATES = ['naive', 'ets', 'gp'];
+
 export interface AutoOptions {
   /** Forecaster names to choose from. */
   candidates: string[];

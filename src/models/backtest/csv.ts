@@ -11,12 +11,16 @@ export interface SeriesData {
   /** Timestamps in time order (epoch ms for dates, the numbers themselves otherwise). */
   times: number[];
   values: number[];
+  /** The series' group (first value of the group column), when one was named. */
+  group?: string;
 }
 
 export interface CsvColumns {
   timeCol: string;
   valueCol: string;
   idCol?: string;
+  /** Column naming each series' group (archetype, service), for fleet models. */
+  groupCol?: string;
 }
 
 /** Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines). */
@@ -86,6 +90,8 @@ export function readSeriesCsv(text: string, columns: CsvColumns, source = 'input
   const timeAt = index(columns.timeCol, '--time-col');
   const valueAt = index(columns.valueCol, '--value-col');
   const idAt = columns.idCol === undefined ? undefined : index(columns.idCol, '--id-col');
+  const groupAt = columns.groupCol === undefined ? undefined : index(columns.groupCol, '--group-col');
+  const groupOf = new Map<string, string>();
   if (records.length < 2) throw invalid(`${source} has a header but no data rows`, 'add data rows');
 
   const groups = new Map<string, { time: number; value: number; row: number }[]>();
@@ -118,6 +124,7 @@ export function readSeriesCsv(text: string, columns: CsvColumns, source = 'input
       );
     }
     const id = idAt === undefined ? columns.valueCol : record[idAt]!.trim();
+    if (groupAt !== undefined && !groupOf.has(id)) groupOf.set(id, record[groupAt]!.trim());
     let group = groups.get(id);
     if (!group) {
       group = [];
@@ -138,7 +145,12 @@ export function readSeriesCsv(text: string, columns: CsvColumns, source = 'input
         );
       }
     }
-    out.push({ id, times: rows.map((r) => r.time), values: rows.map((r) => r.value) });
+    out.push({
+      id,
+      times: rows.map((r) => r.time),
+      values: rows.map((r) => r.value),
+      ...(groupOf.has(id) ? { group: groupOf.get(id)! } : {}),
+    });
   }
   return out;
 }

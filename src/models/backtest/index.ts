@@ -1,8 +1,10 @@
 /** Backtesting: rolling-origin folds, scores relative to seasonal naive, and `auto` model choice. */
-export { AutoForecaster, type AutoOptions } from './auto.js';
+export { AutoForecaster, type AutoOptions, DEFAULT_AUTO_CANDIDATES } from './auto.js';
 export { type CsvColumns, readSeriesCsv, type SeriesData } from './csv.js';
 export { type Fold, rollingFolds, rowsNeeded } from './folds.js';
 export { formatBacktest } from './format.js';
+export { LastFoldForecasts } from './plots.js';
+export { type PreparedSeries, prepareSeries, type Repair } from './prepare.js';
 export {
   type BacktestOptions,
   type BacktestReport,

@@ -4,16 +4,18 @@
  * series (facts §3). Seasonal naive always runs, because every relative score needs it.
  */
 import { FleetcastError } from '../../core/errors.js';
-import { createForecaster, forecasterNames } from '../forecast/registry.js';
-import type { Forecaster } from '../forecast/types.js';
+import { createForecaster, fleetFitter, forecasterNames } from '../forecast/registry.js';
+import type { FleetFitter, Forecast, Forecaster } from '../forecast/types.js';
 import { geometricMean } from '../metrics/index.js';
-import { AutoForecaster } from './auto.js';
+import { AutoForecaster, DEFAULT_AUTO_CANDIDATES } from './auto.js';
 import { checkBacktestShape, rollingFolds, shortfall } from './folds.js';
 import { meanScores, type Scores, scoreForecast } from './score.js';
 
 export interface SeriesInput {
   id: string;
   values: readonly number[];
+  /** Group for fleet models (partial pooling shares strength within a group). */
+  group?: string;
 }
 
 export interface BacktestOptions {
@@ -23,9 +25,11 @@ export interface BacktestOptions {
   season?: number;
   /** Forecaster names, `auto` included; `naive` is added when missing. */
   models: string[];
-  /** What `auto` chooses from (default: every registered forecaster). */
+  /** What `auto` chooses from (default: naive, ets and gp — the GRU only when named, it is slow). */
   autoCandidates?: string[];
   innerFolds?: number;
+  /** Receives every fold's forecast (e.g. to plot the last fold of each series). */
+  onForecast?: (seriesId: string, model: string, fold: number, origin: number, forecast: Forecast) => void;
   /** Called after each fitted fold. */
   onProgress?: (done: number, total: number, detail: string) => void;
 }
@@ -96,7 +100,7 @@ export function runBacktest(input: readonly SeriesInput[], options: BacktestOpti
       { hint: 'use fewer folds, a shorter horizon or season, or a longer series', details: { skipped } },
     );
   }
-  const candidates = options.autoCandidates ?? forecasterNames();
+  const candidates = options.autoCandidates ?? DEFAULT_AUTO_CANDIDATES;
   const make = (name: string): Forecaster =>
     name === 'auto'
       ? new AutoForecaster({ candidates, horizon, ...(options.innerFolds ? { innerFolds: options.innerFolds } : {}) })
@@ -104,21 +108,35 @@ export function runBacktest(input: readonly SeriesInput[], options: BacktestOpti
 
   const total = usable.length * models.length * folds;
   let done = 0;
+  const progress = (detail: string) => options.onProgress?.(++done, total, detail);
+  // Fleet models fit every series of a fold at once (fold k of each series, counted from its end).
+  const fleetForecasts = new Map<string, Map<string, Forecast[]>>();
+  for (const name of models) {
+    const fitter = fleetFitter(name);
+    if (fitter) fleetForecasts.set(name, fitFleetFolds(fitter, usable, horizon, folds, season, progress));
+  }
   const reports: SeriesReport[] = [];
   for (const series of usable) {
     const scores: Record<string, Scores> = {};
     const autoChoices: string[] = [];
     for (const name of models) {
       const perFold: Scores[] = [];
-      for (const fold of rollingFolds(series.values.length, horizon, folds)) {
+      const fleet = fleetForecasts.get(name)?.get(series.id);
+      for (const [k, fold] of rollingFolds(series.values.length, horizon, folds).entries()) {
         // The model gets a copy of the training part only: it cannot read the test window.
         const history = series.values.slice(0, fold.origin);
+        if (fleet) {
+          options.onForecast?.(series.id, name, k, fold.origin, fleet[k]!);
+          perFold.push(scoreForecast(series.values.slice(fold.origin, fold.end), fleet[k]!, history, season));
+          continue;
+        }
         const model = make(name);
         model.fit(history, { season });
         const forecast = model.forecast(horizon);
+        options.onForecast?.(series.id, name, k, fold.origin, forecast);
         perFold.push(scoreForecast(series.values.slice(fold.origin, fold.end), forecast, history, season));
         if (model instanceof AutoForecaster && model.selected) autoChoices.push(model.selected);
-        options.onProgress?.(++done, total, `${series.id} ${name}`);
+        progress(`${series.id} ${name}`);
       }
       scores[name] = meanScores(perFold);
     }
@@ -136,6 +154,38 @@ export function runBacktest(input: readonly SeriesInput[], options: BacktestOpti
     });
   }
   return { horizon, folds, season, models: models.map((name) => summarise(name, reports)), series: reports, skipped };
+}
+
+/**
+ * Forecasts of a fleet model for every series and fold: fold k fits all series on their histories
+ * before their k-th origin. Series that end together (one export of a fleet) are thus pooled on the
+ * same past, and no fit sees any series' test window of that fold.
+ */
+function fitFleetFolds(
+  fitter: FleetFitter,
+  usable: readonly SeriesInput[],
+  horizon: number,
+  folds: number,
+  season: number,
+  progress: (detail: string) => void,
+): Map<string, Forecast[]> {
+  const out = new Map<string, Forecast[]>(usable.map((series) => [series.id, []]));
+  for (let k = 0; k < folds; k++) {
+    const histories = usable.map((series) => {
+      const fold = rollingFolds(series.values.length, horizon, folds)[k]!;
+      return {
+        id: series.id,
+        values: series.values.slice(0, fold.origin),
+        ...(series.group !== undefined ? { group: series.group } : {}),
+      };
+    });
+    const fitted = fitter(histories, { season });
+    for (const series of usable) {
+      out.get(series.id)!.push(fitted.get(series.id)!.forecast(horizon));
+      progress(`fold ${k + 1} ${series.id}`);
+    }
+  }
+  return out;
 }
 
 function unusable(series: SeriesInput, horizon: number, folds: number, season: number): string | undefined {

@@ -6,6 +6,7 @@
  */
 import type { Benchmark, BenchSide } from '../../core/bench/harness.js';
 import { Ets } from './ets.js';
+import { gruBenchmarks } from './gru/bench.js';
 import { SeasonalNaive } from './naive.js';
 import { createNormal, createRandom } from './random.js';
 import type { Forecaster } from './types.js';
@@ -42,7 +43,7 @@ function side(label: string, make: () => Forecaster, series: number[][]): BenchS
   };
 }
 
-/** `scale` multiplies the number of series per repetition (10 at scale 1). */
+/** `scale` multiplies the work per repetition (ets-fit: 10 series at scale 1; gru-train: see gru/bench.ts). */
 export function forecastBenchmarks(scale = 1): Benchmark[] {
   const series = benchSeries(Math.max(1, Math.round(10 * scale)));
   return [
@@ -53,5 +54,6 @@ export function forecastBenchmarks(scale = 1): Benchmark[] {
       reference: side('seasonal naive', () => new SeasonalNaive(), series),
       subject: side('ETS auto', () => new Ets(), series),
     },
+    ...gruBenchmarks(scale),
   ];
 }

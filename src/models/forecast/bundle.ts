@@ -1,15 +1,19 @@
 /**
  * A fleet forecaster: one fitted forecaster per series (resource, service…) of a long table, saved as
- * one `forecaster` artifact. Batch prediction hands it rows naming series; it answers with the next
- * `horizon` steps of each, from the end of its training data: `series_id, timestamp, step, mean,
- * q10 … q90`, keyed by `series|timestamp`.
+ * one `forecaster` artifact. Each series is put on the fleet's regular grid first (duplicates
+ * averaged, gaps filled by the rule of data/gaps.ts); a fleet model (`pooled`) fits all series at
+ * once, pooling within the groups of `groupColumn`. Batch prediction hands it rows naming series; it
+ * answers with the next `horizon` steps of each, from the end of its training data: `series_id,
+ * timestamp, step, mean, q10 … q90`, keyed by `series|timestamp`.
  */
 import { z } from 'zod';
 import { FleetcastError } from '../../core/errors.js';
+import type { WorkQueue } from '../../core/queue/types.js';
 import type { Predictor } from '../artifact/flavors.js';
 import { type LoadedModelFiles, type ModelManifest, saveModel } from '../artifact/manifest.js';
-import { AutoForecaster } from '../backtest/auto.js';
-import { createForecaster, forecasterFromJSON } from './registry.js';
+import { type PreparedBundle, type PreparedSeries, prepareBundleSeries } from './bundle-prepare.js';
+import { FIT_FORECASTERS_TASK, type FitChunk, fitChunk } from './fit-chunk.js';
+import { fleetFitter, forecasterFromJSON } from './registry.js';
 import { FORECAST_QUANTILES, type Forecaster, type ForecasterParams } from './types.js';
 
 export const BUNDLE_FILE = 'series.json';
@@ -41,63 +45,86 @@ export interface FitBundleOptions {
   season?: number;
   /** A forecaster name, or `auto` (picks per series among naive and ets on inner folds). */
   model: string;
+  /** Column naming each series' group (archetype, service) for fleet models such as `pooled`. */
+  groupColumn?: string;
+  /** Keep the last this-many grid points of each series in the result (for plots). */
+  keepTail?: number;
   onSeries?: (id: string) => void;
 }
 
 export interface FitBundleResult {
   bundle: SeriesBundle;
   skipped: Array<{ series: string; reason: string }>;
+  /** Series whose grid had duplicates merged or gaps filled (data/gaps.ts states the rule). */
+  repaired: Array<{ series: string; duplicates: number; interpolated: number; longGapFilled: number }>;
+  /** The last `keepTail` grid points per series (times in ms), when asked for. */
+  tails?: Map<string, { times: number[]; values: number[] }>;
 }
 
-/** Groups rows by series, orders them by time, and fits one forecaster per series. */
+/** Groups rows by series, puts each on the fleet's grid, and fits one forecaster per series. */
 export function fitSeriesBundle(
   rows: ReadonlyArray<Record<string, unknown>>,
   options: FitBundleOptions,
 ): FitBundleResult {
-  if (rows.length === 0) {
-    throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', 'no rows to train on', { hint: 'check --data' });
+  const prepared = prepareBundleSeries(rows, options);
+  const params = fitChunk(chunkOf(prepared.series, options));
+  return assembleBundle(prepared, params, options);
+}
+
+/**
+ * The same, with the fitting done by a work queue (the local worker-thread pool, or BullMQ workers):
+ * series go out in chunks, a few per worker, so the calling thread stays free — what a server that
+ * trains on request needs — and a multi-core host fits in parallel. A fleet model (`pooled`) needs
+ * every series at once and goes out as one task. Results are the same as `fitSeriesBundle`'s.
+ */
+export async function fitSeriesBundleOnQueue(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  options: FitBundleOptions,
+  queue: WorkQueue,
+): Promise<FitBundleResult> {
+  const prepared = prepareBundleSeries(rows, options);
+  const all = prepared.series;
+  const perTask = fleetFitter(options.model)
+    ? all.length
+    : Math.max(1, Math.ceil(all.length / (4 * queue.options.concurrency)));
+  const tasks: Array<Promise<Record<string, ForecasterParams>>> = [];
+  for (let from = 0; from < all.length; from += perTask) {
+    const chunk = chunkOf(all.slice(from, from + perTask), options);
+    tasks.push(queue.run<Record<string, ForecasterParams>>(FIT_FORECASTERS_TASK, chunk, { attempts: 1 }));
   }
-  for (const column of [options.idColumn, options.timeColumn, options.valueColumn]) {
-    if (!(column in rows[0]!)) {
-      throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `column "${column}" is not in the data`, {
-        hint: `columns: ${Object.keys(rows[0]!).join(', ')}`,
-      });
-    }
-  }
-  const groups = new Map<string, Array<{ t: number; v: number }>>();
-  rows.forEach((row, index) => {
-    const id = String(row[options.idColumn]);
-    const t = toMs(row[options.timeColumn]);
-    const v = Number(row[options.valueColumn]);
-    if (!Number.isFinite(t) || !Number.isFinite(v)) {
-      throw new FleetcastError(
-        'FLEETCAST_INVALID_ARGUMENT',
-        `row ${index + 1}: ${Number.isFinite(t) ? options.valueColumn : options.timeColumn} is not a ${Number.isFinite(t) ? 'finite number' : 'time'}`,
-        { hint: 'clean or filter the data (e.g. --data "SELECT … WHERE value IS NOT NULL")' },
-      );
-    }
-    const points = groups.get(id) ?? [];
-    points.push({ t, v });
-    groups.set(id, points);
-  });
-  const season = options.season ?? 1;
+  const params: Record<string, ForecasterParams> = {};
+  for (const result of await Promise.all(tasks)) Object.assign(params, result);
+  return assembleBundle(prepared, params, options);
+}
+
+function chunkOf(series: readonly PreparedSeries[], options: FitBundleOptions): FitChunk {
+  return {
+    model: options.model,
+    horizon: options.horizon,
+    season: options.season ?? 1,
+    series: series.map((s) => ({
+      id: s.id,
+      values: s.grid.values,
+      segments: s.grid.segments,
+      ...(s.group !== undefined ? { group: s.group } : {}),
+    })),
+  };
+}
+
+function assembleBundle(
+  prepared: PreparedBundle,
+  params: Record<string, ForecasterParams>,
+  options: FitBundleOptions,
+): FitBundleResult {
   const series: SeriesBundle['series'] = {};
-  const skipped: FitBundleResult['skipped'] = [];
-  const steps: number[] = [];
-  for (const [id, points] of groups) {
-    points.sort((a, b) => a.t - b.t);
-    if (points.length < 2) {
-      skipped.push({ series: id, reason: `${points.length} point(s): too short to forecast` });
-      continue;
+  const tails = options.keepTail ? new Map<string, { times: number[]; values: number[] }>() : undefined;
+  for (const { id, lastMs, observations, grid } of prepared.series) {
+    series[id] = { lastMs, points: observations, params: params[id]! };
+    if (tails) {
+      const from = Math.max(0, grid.values.length - options.keepTail!);
+      const values = grid.values.slice(from);
+      tails.set(id, { times: values.map((_, k) => grid.start + (from + k) * grid.step), values });
     }
-    steps.push(points[1]!.t - points[0]!.t);
-    const forecaster = makeForecaster(options.model, options.horizon);
-    forecaster.fit(
-      points.map((p) => p.v),
-      { season },
-    );
-    const params: ForecasterParams = forecaster.toJSON();
-    series[id] = { lastMs: points.at(-1)!.t, points: points.length, params };
     options.onSeries?.(id);
   }
   if (Object.keys(series).length === 0) {
@@ -105,19 +132,18 @@ export function fitSeriesBundle(
       hint: 'give each series at least 2 points',
     });
   }
-  steps.sort((a, b) => a - b);
   const bundle: SeriesBundle = {
     kind: 'fleetcast.forecast-bundle/v1',
     idColumn: options.idColumn,
     timeColumn: options.timeColumn,
     valueColumn: options.valueColumn,
     horizon: options.horizon,
-    season,
-    stepMs: steps[Math.floor(steps.length / 2)]!,
+    season: options.season ?? 1,
+    stepMs: prepared.step!,
     model: options.model,
     series,
   };
-  return { bundle, skipped };
+  return { bundle, skipped: prepared.skipped, repaired: prepared.repaired, ...(tails ? { tails } : {}) };
 }
 
 export function bundleSignature(bundle: SeriesBundle): ModelManifest['signature'] {
@@ -206,15 +232,4 @@ export function loadSeriesBundle(files: LoadedModelFiles): Predictor {
       return out;
     },
   };
-}
-
-function makeForecaster(model: string, horizon: number): Forecaster {
-  return model === 'auto' ? new AutoForecaster({ candidates: ['naive', 'ets'], horizon }) : createForecaster(model);
-}
-
-function toMs(value: unknown): number {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
 }

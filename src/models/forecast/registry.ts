@@ -5,8 +5,10 @@
 import { FleetcastError } from '../../core/errors.js';
 import { Ets } from './ets.js';
 import { GaussianProcess } from './gp.js';
+import { GruForecaster } from './gru/forecaster.js';
 import { SeasonalNaive } from './naive.js';
-import type { Forecaster, ForecasterParams } from './types.js';
+import { fitPooledFleet, PooledForecaster } from './pooled/forecaster.js';
+import type { FleetFitter, Forecaster, ForecasterParams } from './types.js';
 
 type Factory = () => Forecaster;
 type Reviver = (params: ForecasterParams) => Forecaster;
@@ -15,13 +17,29 @@ const factories = new Map<string, Factory>([
   ['naive', () => new SeasonalNaive()],
   ['ets', () => new Ets()],
   ['gp', () => new GaussianProcess()],
+  ['gru', () => new GruForecaster()],
+  ['pooled', () => new PooledForecaster()],
 ]);
 
 const revivers = new Map<string, Reviver>([
   ['naive', (params) => SeasonalNaive.fromJSON(params)],
   ['ets', (params) => Ets.fromJSON(params)],
   ['gp', (params) => GaussianProcess.fromJSON(params)],
+  ['gru', (params) => GruForecaster.fromJSON(params)],
+  ['pooled', (params) => PooledForecaster.fromJSON(params)],
 ]);
+
+/**
+ * Forecasters that fit a whole fleet at once. Fitted on one series through `createForecaster` they
+ * are their unpooled selves; the backtest and the fleet bundle fit them through this table instead.
+ */
+const fleetFitters = new Map<string, FleetFitter>([
+  ['pooled', (fleet, options) => fitPooledFleet(fleet, options.season !== undefined ? { season: options.season } : {})],
+]);
+
+export function fleetFitter(name: string): FleetFitter | undefined {
+  return fleetFitters.get(name);
+}
 
 /** Names accepted by `createForecaster` (and `--models`). */
 export function forecasterNames(): string[] {

@@ -10,6 +10,11 @@ export const FORECAST_QUANTILES = QUANTILE_LEVELS;
 export interface FitOptions {
   /** Season length in steps (24 for hourly data with a daily cycle); 1 or absent: no season. */
   season?: number;
+  /**
+   * Gap-free runs [start, end) of the series (from `regularize` in src/models/data): forecasters that
+   * train on windows (the GRU) place them inside one run; the others read the gap-filled values.
+   */
+  segments?: ReadonlyArray<{ start: number; end: number }>;
 }
 
 export interface Forecast {
@@ -32,3 +37,14 @@ export interface Forecaster {
   forecast(horizon: number): Forecast;
   toJSON(): ForecasterParams;
 }
+
+/** One series of a fleet, for forecasters that fit many series at once (partial pooling). */
+export interface FleetSeries {
+  id: string;
+  /** Series of one group (an archetype, a service) share strength; default: one group for all. */
+  group?: string;
+  values: readonly number[];
+}
+
+/** Fits every series of a fleet at once; returns each series' fitted forecaster by id. */
+export type FleetFitter = (fleet: readonly FleetSeries[], options: FitOptions) => Map<string, Forecaster>;

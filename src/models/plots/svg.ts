@@ -23,7 +23,7 @@ const WIDTH = 360;
 const HEIGHT = 260;
 const MARGIN = { left: 64, right: 12, top: 28, bottom: 44 };
 
-const escapeXml = (text: string): string =>
+export const escapeXml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** About five round tick values covering [lo, hi]. */
@@ -37,10 +37,11 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   return result;
 }
 
-const format = (v: number): string =>
+export const format = (v: number): string =>
   Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : `${Number(v.toPrecision(4))}`;
 
-function range(values: number[]): [number, number] {
+/** A padded [lo, hi] covering the finite values (a unit range around a constant). */
+export function range(values: number[]): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return [0, 1];
   let lo = Math.min(...finite);

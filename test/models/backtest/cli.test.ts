@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
@@ -115,6 +115,49 @@ describe('fleetcast backtest', () => {
     expect(result.stdout).toMatch(/\nauto\s+\d/);
     expect(result.stdout).toMatch(/auto chose/);
     expect(result.stderr).toMatch(/warning: skipped series flat: constant series/);
+  });
+
+  it('pools by --group-col, fills a gap, and writes one forecast plot per series with --plots', async () => {
+    const rows = ['time,id,kind,v'];
+    for (const [k, id] of ['a', 'b', 'c'].entries()) {
+      const values = trendSeasonAr(24 * 4, 20 + k);
+      // Series b misses two hours: interpolated, and reported on stderr.
+      const kept = hourly(values, `${id},${k < 2 ? 'web' : 'db'}`).filter(
+        (_, t) => id !== 'b' || (t !== 30 && t !== 31),
+      );
+      rows.push(...kept);
+    }
+    const file = writeCsv('fleet.csv', rows);
+    const result = await backtest([
+      ...['--input', file, '--time-col', 'time', '--value-col', 'v', '--id-col', 'id', '--group-col', 'kind'],
+      ...[
+        '--horizon',
+        '12',
+        '--folds',
+        '2',
+        '--season',
+        '24',
+        '--models',
+        'naive,pooled',
+        '--plots',
+        'plots',
+        '--json',
+      ],
+    ]);
+    expect(result.error).toBeUndefined();
+    const report = JSON.parse(result.stdout) as BacktestReport & { plots: string[]; repaired: unknown[] };
+    expect(report.models.map((m) => m.model)).toEqual(['naive', 'pooled']);
+    expect(report.series.map((s) => s.length)).toEqual([96, 96, 96]);
+    expect(report.repaired).toEqual([{ series: 'b', interpolated: 2, longGapFilled: 0 }]);
+    expect(result.stderr).toMatch(/series b: filled 2 missing step\(s\) by interpolation/);
+    expect(report.plots.map((p) => p.replace(/.*\//, ''))).toEqual([
+      'a_last_fold.svg',
+      'b_last_fold.svg',
+      'c_last_fold.svg',
+    ]);
+    const svg = readFileSync(report.plots[0]!, 'utf8');
+    expect(svg).toContain('naive (band: 10–90 %)');
+    expect(svg).toContain('pooled (band: 10–90 %)');
   });
 
   it('fails with one clear error for bad input', async () => {

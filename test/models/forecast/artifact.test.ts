@@ -9,8 +9,10 @@ import {
   Ets,
   type Forecast,
   type Forecaster,
+  fitPooledFleet,
   forecasterFromJSON,
   GaussianProcess,
+  GruForecaster,
   registerForecasterFlavor,
   SeasonalNaive,
   saveForecaster,
@@ -79,7 +81,16 @@ function fitted(): Record<string, Forecaster> {
   simulated.fit(multiplicative, { season: 12 });
   const gp = new GaussianProcess();
   gp.fit(additive, { season: 12 });
-  return { naive, linear, simulated, gp };
+  const gru = new GruForecaster({ hidden: 8, layers: 2, epochs: 3 });
+  gru.fit(additive, { season: 12 });
+  const pooled = fitPooledFleet(
+    [
+      { id: 'a', values: additive },
+      { id: 'b', values: multiplicative.slice(0, 40) },
+    ],
+    { season: 12 },
+  ).get('b')!;
+  return { naive, linear, simulated, gp, gru, pooled };
 }
 
 describe('forecaster artifacts', () => {

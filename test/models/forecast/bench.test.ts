@@ -15,3 +15,18 @@ describe('ets-fit benchmark', () => {
     }
   });
 });
+
+describe('gru-train benchmark', () => {
+  it('trains the 2×64 GRU for one epoch per repetition against the unfused reference', async () => {
+    const bench = forecastBenchmarks(0.02).find((b) => b.name === 'gru-train')!;
+    expect(bench.unit).toBe('epochs/s');
+    expect(bench.description).toMatch(/< 1 s\/epoch/);
+    expect(bench.reference.label).toBe('unfused per-sequence GRU');
+    // The reference computes what the fused kernel does (gru-kernel.test.ts); here only the subject
+    // runs, because the reference's first, unoptimised repetition alone takes seconds.
+    const instance = await bench.subject.open();
+    if ('skip' in instance) throw new Error(instance.skip);
+    expect(await instance.iteration()).toBe(1);
+    await instance.close();
+  });
+});
