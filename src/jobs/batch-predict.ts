@@ -76,7 +76,8 @@ export async function runBatchPrediction(
         hint: `columns: ${Object.keys(rows[0]!).join(', ')}`,
       });
     }
-    const { accepted, rejected } = validateRows(rows, predictor.signature, predictor.accepts?.bind(predictor));
+    const validated = validateRows(rows, predictor.signature, predictor.accepts?.bind(predictor));
+    const { accepted, rejected } = options.key ? rejectDuplicateKeys(validated, options.key) : validated;
     const predictedAt = new Date();
     const outputs: Row[] = [];
     const lineage = {
@@ -137,7 +138,10 @@ export async function runBatchPrediction(
         rejectedTable,
         rejected.map((r) => ({
           run_id: run.id,
-          key: keyOf(r.row, r.index, options.key),
+          // Duplicates share their key by definition: their row position keeps each one on record.
+          key: r.reason.startsWith(DUPLICATE_KEY)
+            ? `${keyOf(r.row, r.index, options.key)}#row${r.index}`
+            : keyOf(r.row, r.index, options.key),
           reason: r.reason,
           row: r.row,
         })),
@@ -209,4 +213,30 @@ const OUTPUT_TYPES: Partial<Record<FieldSpec['type'], ColumnType>> = {
 
 function outputColumn(field: FieldSpec): ColumnSpec {
   return { name: field.name, type: OUTPUT_TYPES[field.type] ?? 'json' };
+}
+
+const DUPLICATE_KEY = 'duplicate key ';
+
+/**
+ * Predictions are upserted on (run_id, key): a second row with the same key would overwrite the
+ * first and the run would report rows it did not keep. The first row of a key is predicted; the
+ * others go to the rejected table with the reason.
+ */
+function rejectDuplicateKeys(
+  validated: ReturnType<typeof validateRows>,
+  keyColumn: string,
+): ReturnType<typeof validateRows> {
+  const seen = new Set<string>();
+  const accepted: typeof validated.accepted = [];
+  const rejected = [...validated.rejected];
+  for (const item of validated.accepted) {
+    const key = String(item.row[keyColumn]);
+    if (seen.has(key)) {
+      rejected.push({ index: item.index, row: item.row, reason: `${DUPLICATE_KEY}${keyColumn}=${key}` });
+    } else {
+      seen.add(key);
+      accepted.push(item);
+    }
+  }
+  return { accepted, rejected };
 }

@@ -1,4 +1,4 @@
-/** The jobs capability's public door: batch prediction (schedules come next). */
+/** The jobs capability's public door: batch prediction, schedules and their job history. */
 export {
   type BatchPredictionOptions,
   type BatchPredictionResult,
@@ -7,12 +7,24 @@ export {
 } from './batch-predict.js';
 export { jobBenchmarks } from './bench.js';
 export {
-  addSchedule,
-  latestDueFiring,
+  type BullmqScheduleOptions,
+  BullmqSchedules,
+  type ScheduleFiringStats,
+  startBullmqSchedules,
+} from './schedule-bullmq.js';
+export {
+  DEFAULT_LEASE_MS,
+  type FiringOptions,
   listScheduleRuns,
-  listSchedules,
   type PredictRunner,
   type PredictSpec,
+  type ScheduleRun,
+  sweepStaleRuns,
+} from './schedule-runs.js';
+export {
+  addSchedule,
+  latestDueFiring,
+  listSchedules,
   parsePredictArgs,
   removeSchedule,
   runDueSchedules,

@@ -1,25 +1,21 @@
 /**
- * Scheduled batch predictions. A schedule is a cron expression in a time zone plus the `predict`
- * options to run. `fleetcast worker` fires due schedules; each firing is claimed by inserting its
- * `(schedule, fire_time)` row, a unique key, so two workers on two hosts sharing the metadata store
- * never run the same firing twice. A worker that was down over several firings runs only the latest
- * one when it comes back (no burst of stale jobs). Failed attempts are retried with backoff.
+ * Scheduled batch predictions: their definitions, and firing them from the metadata store alone. A
+ * schedule is a cron expression in a time zone plus the `predict` options to run. Embedded,
+ * `fleetcast worker` polls for due firings (`runDueSchedules`); with Redis, BullMQ job schedulers
+ * fire them instead (schedule-bullmq.ts). Either way each firing is claimed by inserting its
+ * `(schedule, fire_time)` row (schedule-runs.ts), so two workers never run the same firing twice. A
+ * worker that was down over several firings runs only the latest one when it comes back.
  */
-import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Cron } from 'croner';
 import { errorMessage, FleetcastError } from '../core/errors.js';
-import { newRunId } from '../core/logging.js';
-import type { MetadataStore, ScheduleRunsTable, SchedulesTable } from '../core/metadata/index.js';
-import type { BatchPredictionResult } from './batch-predict.js';
-
-export interface PredictSpec {
-  model: string;
-  from: string;
-  to: string;
-  key?: string;
-  batchSize?: number;
-}
+import type { MetadataStore, SchedulesTable } from '../core/metadata/index.js';
+import {
+  claimAndRun,
+  type FiringOptions,
+  type PredictRunner,
+  type PredictSpec,
+  type ScheduleRun,
+} from './schedule-runs.js';
 
 export interface ScheduleInput {
   name: string;
@@ -36,9 +32,6 @@ export interface Schedule extends ScheduleInput {
   /** Next firing after now, ISO. */
   nextRun: string | null;
 }
-
-/** Runs one prediction job; the worker passes `runBatchPrediction` bound to its stores. */
-export type PredictRunner = (spec: PredictSpec) => Promise<BatchPredictionResult>;
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
@@ -132,19 +125,6 @@ export async function removeSchedule(metadata: MetadataStore, name: string): Pro
   if (Number(result.numDeletedRows) === 0) throw notFound(name);
 }
 
-export async function listScheduleRuns(
-  metadata: MetadataStore,
-  filter: { schedule?: string; limit?: number } = {},
-): Promise<ScheduleRunsTable[]> {
-  let query = metadata.db.selectFrom('schedule_runs').selectAll();
-  if (filter.schedule) query = query.where('schedule', '=', filter.schedule);
-  return query
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit ?? 100)
-    .execute();
-}
-
 /**
  * Fires every schedule that is due at `now` and not yet claimed; returns the runs this call made.
  * Safe to call from many workers at once: the unique firing row lets exactly one of them run it.
@@ -152,10 +132,10 @@ export async function listScheduleRuns(
 export async function runDueSchedules(
   metadata: MetadataStore,
   runPredict: PredictRunner,
-  options: { now?: Date; worker?: string } = {},
-): Promise<ScheduleRunsTable[]> {
+  options: FiringOptions & { now?: Date } = {},
+): Promise<ScheduleRun[]> {
   const now = options.now ?? new Date();
-  const runs: ScheduleRunsTable[] = [];
+  const runs: ScheduleRun[] = [];
   for (const row of await metadata.db.selectFrom('schedules').selectAll().orderBy('name').execute()) {
     const last = await metadata.db
       .selectFrom('schedule_runs')
@@ -165,7 +145,7 @@ export async function runDueSchedules(
       .executeTakeFirst();
     const due = latestDueFiring(cronOf(row.cron, row.timezone), new Date(last?.fire_time ?? row.created_at), now);
     if (!due) continue;
-    const run = await claimAndRun(metadata, row, due, 'cron', runPredict, options.worker);
+    const run = await claimAndRun(metadata, row, due, 'cron', runPredict, options);
     if (run) runs.push(run);
   }
   return runs;
@@ -176,11 +156,11 @@ export async function runScheduleNow(
   metadata: MetadataStore,
   name: string,
   runPredict: PredictRunner,
-  worker?: string,
-): Promise<ScheduleRunsTable> {
+  options: FiringOptions = {},
+): Promise<ScheduleRun> {
   const row = await metadata.db.selectFrom('schedules').selectAll().where('name', '=', name).executeTakeFirst();
   if (!row) throw notFound(name);
-  const run = await claimAndRun(metadata, row, new Date(), 'manual', runPredict, worker);
+  const run = await claimAndRun(metadata, row, new Date(), 'manual', runPredict, options);
   if (!run)
     throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `schedule ${name} was just started by another worker`, {
       hint: 'see schedule list --runs',
@@ -199,69 +179,8 @@ export function latestDueFiring(cron: Cron, after: Date, now: Date): Date | unde
   return due;
 }
 
-async function claimAndRun(
-  metadata: MetadataStore,
-  schedule: SchedulesTable,
-  fireTime: Date,
-  trigger: 'cron' | 'manual',
-  runPredict: PredictRunner,
-  worker = `${hostname()}:${process.pid}`,
-): Promise<ScheduleRunsTable | undefined> {
-  const started = new Date();
-  const row: ScheduleRunsTable = {
-    id: newRunId(),
-    schedule: schedule.name,
-    fire_time: fireTime.toISOString(),
-    trigger,
-    status: 'running',
-    attempts: 0,
-    worker,
-    started_at: started.toISOString(),
-    finished_at: null,
-    duration_ms: null,
-    rows_in: null,
-    rows_out: null,
-    rejected: null,
-    prediction_run: null,
-    error: null,
-  };
-  const claimed = await metadata.db
-    .insertInto('schedule_runs')
-    .values(row)
-    .onConflict((oc) => oc.columns(['schedule', 'fire_time']).doNothing())
-    .executeTakeFirst();
-  if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) !== 1) return undefined;
-  const spec = JSON.parse(schedule.spec) as PredictSpec;
-  let outcome: Partial<ScheduleRunsTable> = {};
-  for (let attempt = 1; attempt <= schedule.retries + 1; attempt++) {
-    try {
-      const result = await runPredict(spec);
-      outcome = {
-        status: 'completed',
-        attempts: attempt,
-        rows_in: result.rows_in,
-        rows_out: result.rows_out,
-        rejected: result.rejected,
-        prediction_run: result.run_id,
-        error: null,
-      };
-      break;
-    } catch (error) {
-      outcome = { status: 'failed', attempts: attempt, error: errorMessage(error) };
-      if (attempt <= schedule.retries) await sleep(schedule.backoff_ms * 2 ** (attempt - 1));
-    }
-  }
-  const finished = new Date();
-  const update = {
-    ...outcome,
-    finished_at: finished.toISOString(),
-    duration_ms: finished.getTime() - started.getTime(),
-  };
-  await metadata.db.updateTable('schedule_runs').set(update).where('id', '=', row.id).execute();
-  return { ...row, ...update };
-}
-
-function cronOf(expression: string, timezone: string): Cron {
+/** A paused croner job for the expression; validates the expression and the time zone. */
+export function cronOf(expression: string, timezone: string): Cron {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
@@ -282,7 +201,7 @@ function cronOf(expression: string, timezone: string): Cron {
   }
 }
 
-function toSchedule(row: SchedulesTable): Schedule {
+export function toSchedule(row: SchedulesTable): Schedule {
   return {
     name: row.name,
     cron: row.cron,

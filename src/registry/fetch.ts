@@ -34,6 +34,8 @@ export async function downloadVersion(
   makeFolderSync(dirname(dir));
   const temp = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
   try {
+    // A model may have no files but its manifest (a lexicon model, say): the folder must exist anyway.
+    makeFolderSync(temp);
     const prefix = versionPrefix(version.name, version.version);
     for (const [file, expected] of Object.entries(version.files)) {
       const content = await context.artifacts.get(`${prefix}${file}`);

@@ -11,6 +11,7 @@ import type { Predictor } from '../models/index.js';
 import { type AliasChange, history, promote, resolveReference, rollback } from './aliases.js';
 import { downloadVersion, loadVersion } from './fetch.js';
 import { assertVersion, parseModelReference } from './reference.js';
+import { recordTrainRun, registerFromRun, type TrainRunInput } from './runs.js';
 import { scanUploads, type UploadOutcome, watchUploads } from './uploads.js';
 import {
   deleteVersion,
@@ -24,6 +25,7 @@ import {
 
 export type { AliasChange } from './aliases.js';
 export * from './reference.js';
+export { RUN_ARTIFACTS_ROOT, runModelPrefix, type TrainRunInput } from './runs.js';
 export type { UploadOutcome } from './uploads.js';
 export type { ModelVersion, RegisterOptions, RegistryContext } from './versions.js';
 
@@ -32,6 +34,16 @@ export class ModelRegistry {
 
   register(name: string, dir: string, options?: RegisterOptions): Promise<ModelVersion> {
     return registerVersion(this.context, name, dir, options);
+  }
+
+  /** Registers the model a training run kept (see runs.ts); the version's source run is that run. */
+  registerFromRun(name: string, runId: string, options?: RegisterOptions): Promise<ModelVersion> {
+    return registerFromRun(this.context, name, runId, options);
+  }
+
+  /** Records a finished training run and keeps its model folder, for `register --from-run`. */
+  recordTrainRun(input: TrainRunInput): ReturnType<typeof recordTrainRun> {
+    return recordTrainRun(this.context, input);
   }
 
   list(name?: string): Promise<ModelVersion[]> {

@@ -1,10 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openWarehouse } from '../../src/core/warehouse/index.js';
 import { registerFlavor, saveModel } from '../../src/models/index.js';
 import { runInProcess } from '../helpers/cli.js';
 import { createTempPostgresDatabase, serviceUrl, tempDir } from '../helpers/services.js';
+
+// These tests drive the registry and job machinery with a tiny `text-classifier` fixture flavor
+// (below); the built-in text-classifier loader is kept from claiming the flavor in this file.
+vi.mock('../../src/models/text/flavor.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/models/text/flavor.js')>()),
+  registerTextClassifierFlavor: () => {},
+}));
 
 /**
  * A fixture row-wise flavor: `text-classifier` scoring texts by a word list (the real classifier
@@ -147,6 +154,39 @@ describe.each(targets)('fleetcast predict on $name', (target) => {
       const counts = await warehouse.query('SELECT run_id, COUNT(*) AS n FROM again GROUP BY run_id ORDER BY run_id');
       expect(counts).toHaveLength(2);
       expect(counts.every((c) => Number(c.n) === 2)).toBe(true);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it('keeps the first row of a repeated key and rejects the others, never losing one silently', async () => {
+    const csv = join(dir.path, 'dupes.csv');
+    writeFileSync(csv, 'id,text\nd1,good\nd1,great\nd2,meh\nd1,good good\n');
+    const result = await cli(
+      'predict',
+      '--model',
+      'sentiment',
+      '--from',
+      csv,
+      '--to',
+      'dupes',
+      '--key',
+      'id',
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ rows_in: 4, rows_out: 2, rejected: 2 });
+    const warehouse = await openWarehouse(
+      env.FLEETCAST_WAREHOUSE_URL ?? `duckdb:${join(dir.path, 'home', 'warehouse.duckdb')}`,
+    );
+    try {
+      expect((await warehouse.query('SELECT key FROM dupes ORDER BY key')).map((r) => r.key)).toEqual(['d1', 'd2']);
+      const rejected = await warehouse.query('SELECT key, reason FROM dupes_rejected ORDER BY key');
+      expect(rejected).toEqual([
+        { key: 'd1#row1', reason: 'duplicate key id=d1' },
+        { key: 'd1#row3', reason: 'duplicate key id=d1' },
+      ]);
     } finally {
       await warehouse.close();
     }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Cron } from 'croner';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalArtifactStore } from '../../src/core/artifacts/index.js';
 import { type MetadataStore, openMetadataStore } from '../../src/core/metadata/index.js';
 import { openWarehouse, type Warehouse } from '../../src/core/warehouse/index.js';
@@ -11,11 +11,19 @@ import {
   parsePredictArgs,
   runBatchPrediction,
   runDueSchedules,
+  sweepStaleRuns,
 } from '../../src/jobs/index.js';
 import { registerFlavor, saveModel } from '../../src/models/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { runInProcess } from '../helpers/cli.js';
 import { createTempPostgresDatabase, serviceUrl, tempDir } from '../helpers/services.js';
+
+// These tests drive the registry and job machinery with a tiny `text-classifier` fixture flavor
+// (below); the built-in text-classifier loader is kept from claiming the flavor in this file.
+vi.mock('../../src/models/text/flavor.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/models/text/flavor.js')>()),
+  registerTextClassifierFlavor: () => {},
+}));
 
 // Fixture row-wise flavor (see predict.test.ts): outputs which model version answered.
 registerFlavor('text-classifier', (files) => {
@@ -166,6 +174,65 @@ describe.each(targets)('scheduled predictions on $name', (target) => {
       error: expect.stringContaining('no version at @staging'),
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(60); // 20 + 40 ms of backoff
+  });
+
+  it('retries a run whose worker died (its lease expired), or fails it when no attempt is left', async () => {
+    for (const [name, retries] of [
+      ['crashy', 1],
+      ['fragile', 0],
+    ] as const) {
+      await addSchedule(
+        metadata[0]!,
+        {
+          name,
+          cron: '0 3 * * *',
+          timezone: 'UTC',
+          predict: parsePredictArgs('--model triage@prod --from inbox --to crashed --key id'),
+          retries,
+          backoffMs: 0,
+        },
+        'ops',
+      );
+    }
+    // A worker claimed these firings and died mid-attempt: its rows stay `running`, leases run out.
+    const db = metadata[0]!.db.withTables<{ schedule_runs: { lease_expires_at: number | null } }>();
+    const orphan = (id: string, schedule: string, fire: string, lease: number) => ({
+      ...{ id, schedule, fire_time: fire, trigger: 'cron' as const, status: 'running' as const, attempts: 1 },
+      ...{ worker: 'dead-host:1', started_at: new Date(Date.now() - 120_000).toISOString(), finished_at: null },
+      ...{ duration_ms: null, rows_in: null, rows_out: null, rejected: null, prediction_run: null, error: null },
+      lease_expires_at: lease,
+    });
+    await db
+      .insertInto('schedule_runs')
+      .values([
+        orphan('dead-crashy', 'crashy', '2026-01-01T03:00:00.000Z', Date.now() - 1_000),
+        orphan('dead-fragile', 'fragile', '2026-01-01T03:00:00.000Z', Date.now() - 1_000),
+        orphan('alive', 'crashy', '2026-01-02T03:00:00.000Z', Date.now() + 60_000),
+      ])
+      .execute();
+    const swept = (
+      await Promise.all([
+        sweepStaleRuns(metadata[0]!, runner(0), { worker: 'w0' }),
+        sweepStaleRuns(metadata[1]!, runner(1), { worker: 'w1' }),
+      ])
+    ).flat();
+    expect(swept.map((r) => r.id).sort()).toEqual(['dead-crashy', 'dead-fragile']);
+    const runs = new Map((await listScheduleRuns(metadata[0]!)).map((r) => [r.id, r]));
+    expect(runs.get('dead-crashy')).toMatchObject({
+      status: 'completed',
+      attempts: 2,
+      rows_out: 2,
+      prediction_run: 'dead-crashy',
+      worker: expect.stringMatching(/^w[01]$/),
+      lease_expires_at: null,
+    });
+    expect(runs.get('dead-fragile')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: expect.stringContaining('worker dead-host:1 stopped mid-run'),
+    });
+    expect(runs.get('alive')).toMatchObject({ status: 'running', worker: 'dead-host:1' });
+    await db.deleteFrom('schedule_runs').where('id', '=', 'alive').execute();
   });
 
   it('refuses bad cron expressions, time zones, names and duplicates', async () => {

@@ -1,12 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalArtifactStore, S3ArtifactStore } from '../../src/core/artifacts/index.js';
+import { newRunId } from '../../src/core/logging.js';
 import { openMetadataStore } from '../../src/core/metadata/index.js';
 import { registerFlavor, saveModel } from '../../src/models/index.js';
 import { ModelRegistry, parseModelReference } from '../../src/registry/index.js';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 import { createTempPostgresDatabase, serviceUrl, tempDir } from '../helpers/services.js';
+
+// These tests drive the registry and job machinery with a tiny `text-classifier` fixture flavor
+// (below); the built-in text-classifier loader is kept from claiming the flavor in this file.
+vi.mock('../../src/models/text/flavor.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/models/text/flavor.js')>()),
+  registerTextClassifierFlavor: () => {},
+}));
 
 /**
  * A fixture flavor for this file: `text-classifier` models whose weights are a JSON word list. The
@@ -210,6 +218,38 @@ describe.each(targets)('model registry on $name', (target) => {
     await expect(registry.register('cpu', broken)).rejects.toMatchObject({ code: 'FLEETCAST_CHECKSUM_MISMATCH' });
     await expect(registry.register('Bad Name', broken)).rejects.toMatchObject({ code: 'FLEETCAST_INVALID_ARGUMENT' });
     expect((await registry.register('cpu', modelFolder(work.path, 'h', ['y']))).version).toBe(5);
+  });
+});
+
+describe.each(targets)('train runs on $name', (target) => {
+  it('registers the model a train run kept, by run id, naming the run as its source', async () => {
+    const { registry, cleanup } = await target.open();
+    const work = tempDir();
+    try {
+      const runId = newRunId();
+      const folder = modelFolder(work.path, 'run', ['trained']);
+      const run = await registry.recordTrainRun({
+        id: runId,
+        name: 'text',
+        params: { data: 'x.csv' },
+        modelDir: folder,
+      });
+      expect(run).toMatchObject({ id: runId, kind: 'train', status: 'completed', metrics: { accuracy: 0.9 } });
+      rmSync(folder, { recursive: true }); // training's scratch folder is gone: the run's own copy registers
+      const version = await registry.registerFromRun('from-run', runId, { env: 'dev' });
+      expect(version).toMatchObject({ version: 1, sourceRun: runId, source: `run ${runId}`, aliases: ['dev'] });
+      expect(await (await registry.load('from-run@dev')).predictor.predict(['trained well'])).toEqual([true]);
+      expect((await registry.registerFromRun('from-run', runId)).version).toBe(2);
+      // A run's copy is not an upload: the watcher leaves it alone.
+      expect(await registry.scanUploads()).toEqual([]);
+      await expect(registry.registerFromRun('x', 'no-such-run')).rejects.toMatchObject({ code: 'FLEETCAST_NOT_FOUND' });
+      await expect(registry.registerFromRun('x', '../etc')).rejects.toMatchObject({
+        code: 'FLEETCAST_INVALID_ARGUMENT',
+      });
+    } finally {
+      await cleanup();
+      work.remove();
+    }
   });
 });
 

@@ -1,11 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalArtifactStore } from '../../src/core/artifacts/index.js';
 import { openMetadataStore } from '../../src/core/metadata/index.js';
 import { MANIFEST_FILE, registerFlavor, saveModel } from '../../src/models/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { createTempPostgresDatabase, serviceUrl, tempDir } from '../helpers/services.js';
+
+// These tests drive the registry and job machinery with a tiny `text-classifier` fixture flavor
+// (below); the built-in text-classifier loader is kept from claiming the flavor in this file.
+vi.mock('../../src/models/text/flavor.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/models/text/flavor.js')>()),
+  registerTextClassifierFlavor: () => {},
+}));
 
 // Fixture flavor, as in registry.test.ts: the real text classifier arrives with serve.
 registerFlavor('text-classifier', (files) => ({

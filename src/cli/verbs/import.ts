@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
-import { DEFAULT_METRICS_TABLE, fileTarget, importTrace, TRACE_FORMATS } from '../../simulate/index.js';
+import { fileTarget, importTrace, TRACE_FORMATS } from '../../simulate/index.js';
+
+/**
+ * Imported traces get a table of their own by default: they have no archetype or instance labels,
+ * which the simulated table requires, and mixing real and synthetic rows would confuse every reader.
+ */
+const DEFAULT_IMPORT_TABLE = 'imported_metrics';
+
 import type { CliContext } from '../context.js';
 
 interface ImportFlags {
@@ -26,7 +33,7 @@ export function registerImport(program: Command, context: CliContext): void {
     .option('--interval <duration>', 'resample to this interval (5m, 60s, 1h, …)', '5m')
     .option('--start <iso>', 'start time for traces with relative timestamps (Alibaba, Google, Azure)')
     .option('--out <file>', 'write FILE.csv or FILE.parquet')
-    .option('--to-warehouse [table]', `append to a warehouse table (default ${DEFAULT_METRICS_TABLE})`)
+    .option('--to-warehouse [table]', `append to a warehouse table (default ${DEFAULT_IMPORT_TABLE})`)
     .option('--json', 'print one JSON document')
     .action(async (file: string, flags: ImportFlags) => {
       if ((flags.out === undefined) === (flags.toWarehouse === undefined)) {
@@ -42,7 +49,7 @@ export function registerImport(program: Command, context: CliContext): void {
               url: context.config().warehouseUrl,
               table:
                 flags.toWarehouse === true || flags.toWarehouse === undefined
-                  ? DEFAULT_METRICS_TABLE
+                  ? DEFAULT_IMPORT_TABLE
                   : flags.toWarehouse,
             };
       if (output.kind !== 'csv' && output.kind !== 'parquet' && output.kind !== 'warehouse') {

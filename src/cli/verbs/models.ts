@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
-import { readOnnxSignature, saveOnnxModel } from '../../models/index.js';
+import { isHfTextClassifierFolder, readOnnxSignature, saveOnnxModel, saveTextClassifier } from '../../models/index.js';
 import { type ModelVersion, openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 
@@ -29,9 +29,12 @@ export function registerModels(program: Command, context: CliContext): void {
 
   models
     .command('register')
-    .description('register a model folder (with fleetcast.json) as the next version of NAME')
+    .description(
+      'register a model folder (with fleetcast.json), an .onnx file or a train run as the next version of NAME',
+    )
     .argument('<name>', 'model name')
-    .argument('<path>', 'model folder')
+    .argument('[path]', 'model folder, or an .onnx file with --signature')
+    .option('--from-run <run>', 'register the model a fleetcast train run produced (its run_id) instead of PATH')
     .option('--env <alias>', 'point this alias (dev, staging, prod or any word) at the new version')
     .option('--tag <key=value>', 'tag the version (repeatable)', collectTags, {})
     .option('--signature <file>', 'with a .onnx file: the JSON signature of its inputs and outputs')
@@ -39,38 +42,23 @@ export function registerModels(program: Command, context: CliContext): void {
     .action(
       async (
         name: string,
-        path: string,
-        options: JsonOption & { env?: string; tag: Record<string, string>; signature?: string },
+        path: string | undefined,
+        options: JsonOption & { fromRun?: string; env?: string; tag: Record<string, string>; signature?: string },
       ) => {
-        const source = resolve(context.io.cwd, path);
-        const register = (dir: string) =>
-          withRegistry((registry) =>
-            registry.register(name, dir, { tags: options.tag, source, ...(options.env ? { env: options.env } : {}) }),
-          );
-        let version: ModelVersion;
-        if (extname(source).toLowerCase() === '.onnx') {
-          // A bare ONNX file (from skl2onnx or torch.onnx.export) becomes a model folder first.
-          if (!options.signature) {
-            throw new FleetcastError('FLEETCAST_USAGE', 'registering an .onnx file needs --signature sig.json', {
-              hint: 'declare its inputs and outputs: {"inputs":[{"name":"x","type":"float64"}],"outputs":[{"name":"y","type":"float64"}]}',
-            });
-          }
-          if (!existsSync(source))
-            throw new FleetcastError('FLEETCAST_NOT_FOUND', `${source} does not exist`, { hint: 'check the path' });
-          const scratch = mkdtempSync(join(tmpdir(), 'fleetcast-onnx-'));
-          try {
-            await saveOnnxModel(
-              join(scratch, 'model'),
-              readFileSync(source),
-              readOnnxSignature(resolve(context.io.cwd, options.signature)),
-            );
-            version = await register(join(scratch, 'model'));
-          } finally {
-            rmSync(scratch, { recursive: true, force: true });
-          }
-        } else {
-          version = await register(source);
+        if ((path === undefined) === (options.fromRun === undefined)) {
+          throw new FleetcastError('FLEETCAST_USAGE', 'models register needs PATH or --from-run RUN (one of them)', {
+            hint: 'e.g. fleetcast models register cpu-forecast ./model, or --from-run 0m3k…-0000-1a2b3c4d',
+          });
         }
+        const common = { tags: options.tag, ...(options.env ? { env: options.env } : {}) };
+        const version =
+          options.fromRun !== undefined
+            ? await withRegistry((registry) => registry.registerFromRun(name, options.fromRun!, common))
+            : await registerPath(
+                resolve(context.io.cwd, path!),
+                options.signature === undefined ? undefined : resolve(context.io.cwd, options.signature),
+                (dir, source) => withRegistry((registry) => registry.register(name, dir, { ...common, source })),
+              );
         context.print(options.json, version, () => `registered ${name}:${version.version}${aliasText(version)}`);
       },
     );
@@ -184,6 +172,43 @@ export function registerModels(program: Command, context: CliContext): void {
       await withRegistry((registry) => registry.delete(name, version));
       context.print(options.json, { deleted: `${name}:${version}` }, () => `deleted ${name}:${version}`);
     });
+}
+
+/**
+ * A model folder; a Hugging Face text-classification folder exported to ONNX (config.json,
+ * tokenizer.json, onnx/model.onnx); or a bare ONNX file (from skl2onnx or torch.onnx.export). The
+ * last two are made into a Fleetcast model folder first.
+ */
+async function registerPath(
+  source: string,
+  signature: string | undefined,
+  register: (dir: string, source: string) => Promise<ModelVersion>,
+): Promise<ModelVersion> {
+  if (isHfTextClassifierFolder(source)) {
+    const scratch = mkdtempSync(join(tmpdir(), 'fleetcast-hf-'));
+    try {
+      await saveTextClassifier(source, join(scratch, 'model'));
+      return await register(join(scratch, 'model'), source);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  if (extname(source).toLowerCase() !== '.onnx') return register(source, source);
+  if (!signature) {
+    throw new FleetcastError('FLEETCAST_USAGE', 'registering an .onnx file needs --signature sig.json', {
+      hint: 'declare its inputs and outputs: {"inputs":[{"name":"x","type":"float64"}],"outputs":[{"name":"y","type":"float64"}]}',
+    });
+  }
+  if (!existsSync(source)) {
+    throw new FleetcastError('FLEETCAST_NOT_FOUND', `${source} does not exist`, { hint: 'check the path' });
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'fleetcast-onnx-'));
+  try {
+    await saveOnnxModel(join(scratch, 'model'), readFileSync(source), readOnnxSignature(signature));
+    return await register(join(scratch, 'model'), source);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function collectTags(value: string, previous: Record<string, string>): Record<string, string> {

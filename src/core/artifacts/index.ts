@@ -1,15 +1,29 @@
 /**
- * Opens the artifact store an URL names: a local folder (embedded) or an S3-compatible bucket (scaled).
+ * Opens the artifact store an URL names: a local folder (embedded), an S3-compatible bucket or a
+ * Google Cloud Storage bucket (scaled).
  */
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maskUrl } from '../config/mask.js';
 import { errorMessage, FleetcastError } from '../errors.js';
+import { GcsArtifactStore } from './gcs.js';
+import { apiRoot, GOOGLE_TOKEN_VARIABLE } from './google-rest.js';
 import { keyProblem } from './keys.js';
 import { LocalArtifactStore } from './local.js';
 import { S3ArtifactStore } from './s3.js';
 import type { ArtifactStore } from './types.js';
 
+export { GCS_DEFAULT_ENDPOINT, GcsArtifactStore, type GcsArtifactStoreOptions } from './gcs.js';
+export {
+  apiRoot,
+  GOOGLE_TOKEN_VARIABLE,
+  GoogleApiError,
+  type GoogleRestOptions,
+  googleAuthError,
+  googleFetch,
+  googleJson,
+  multipartRelated,
+} from './google-rest.js';
 export type { ArtifactBody } from './keys.js';
 export { compareKeys, keyProblem, MAX_KEY_BYTES, readBody, validateKey, validatePrefix } from './keys.js';
 export { LocalArtifactStore } from './local.js';
@@ -18,12 +32,14 @@ export type { ArtifactInfo, ArtifactStore } from './types.js';
 
 export type ArtifactsLocation =
   | { kind: 'file'; rootDir: string }
-  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string; forcePathStyle: boolean };
+  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string; forcePathStyle: boolean }
+  | { kind: 'gs'; bucket: string; prefix: string; endpoint?: string };
 
 const ACCEPTED_FORMS = [
   'file:///absolute/folder',
   '/absolute/folder',
   's3://bucket[/prefix][?endpoint=http://host:port&region=us-east-1&path_style=true]',
+  'gs://bucket[/prefix][?endpoint=http://host:port]',
 ].join(', ');
 
 const S3_PARAMETERS = new Set(['endpoint', 'region', 'path_style']);
@@ -33,19 +49,31 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Parses an artifacts URL. `env` supplies AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (the SDK-wide
- * convention) when the URL has no endpoint, and AWS_REGION / AWS_DEFAULT_REGION when it has no region.
+ * convention) when an s3 URL has no endpoint, AWS_REGION / AWS_DEFAULT_REGION when it has no region,
+ * and STORAGE_EMULATOR_HOST (as the official GCS clients read it) when a gs URL has no endpoint.
  */
 export function parseArtifactsUrl(url: string, env: NodeJS.ProcessEnv = process.env): ArtifactsLocation {
   const value = typeof url === 'string' ? url.trim() : '';
   if (isAbsolute(value)) return { kind: 'file', rootDir: value };
   if (value.startsWith('file:')) return parseFileUrl(value);
   if (value.startsWith('s3:')) return parseS3Url(value, env);
-  throw invalid(value, 'it is neither a file: nor an s3: URL, nor an absolute path');
+  if (value.startsWith('gs:')) return parseGsUrl(value, env);
+  throw invalid(value, 'it is neither a file:, s3: nor gs: URL, nor an absolute path');
 }
 
 export async function openArtifactStore(url: string, env: NodeJS.ProcessEnv = process.env): Promise<ArtifactStore> {
   const location = parseArtifactsUrl(url, env);
   if (location.kind === 'file') return new LocalArtifactStore(location.rootDir);
+  if (location.kind === 'gs') {
+    // A bearer token from the environment (never from the URL); an emulator needs none.
+    const token = env[GOOGLE_TOKEN_VARIABLE];
+    return new GcsArtifactStore({
+      bucket: location.bucket,
+      prefix: location.prefix,
+      ...(location.endpoint ? { endpoint: location.endpoint } : {}),
+      ...(token ? { accessToken: token } : {}),
+    });
+  }
   // Credentials come from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or else the
   // SDK's chain (profile, role), never from the URL, so the URL can be printed and stored safely.
   const credentials =
@@ -78,16 +106,22 @@ function parseFileUrl(value: string): ArtifactsLocation {
   return { kind: 'file', rootDir };
 }
 
-function parseS3Url(value: string, env: NodeJS.ProcessEnv): ArtifactsLocation {
+/** Bucket and prefix of an s3:// or gs:// URL, with the checks both share. */
+function bucketAndPrefix(value: string, scheme: 's3' | 'gs'): { parsed: URL; bucket: string; prefix: string } {
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
     throw invalid(value, 'it is not a valid URL');
   }
-  if (!value.startsWith('s3://')) throw invalid(value, 'an S3 URL starts with s3://');
+  if (!value.startsWith(`${scheme}://`)) throw invalid(value, `a ${scheme} URL starts with ${scheme}://`);
   if (parsed.username || parsed.password) {
-    throw invalid(value, 'credentials do not belong in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    throw invalid(
+      value,
+      scheme === 's3'
+        ? 'credentials do not belong in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+        : `credentials do not belong in the URL; set ${GOOGLE_TOKEN_VARIABLE}`,
+    );
   }
   if (parsed.port) throw invalid(value, 'the bucket cannot have a port; put the server in ?endpoint=');
   const bucket = parsed.hostname;
@@ -102,7 +136,23 @@ function parseS3Url(value: string, env: NodeJS.ProcessEnv): ArtifactsLocation {
   }
   const problem = prefix === '' ? undefined : keyProblem(prefix);
   if (problem !== undefined) throw invalid(value, `the prefix "${prefix}" is invalid: ${problem}`);
+  return { parsed, bucket, prefix };
+}
 
+function parseGsUrl(value: string, env: NodeJS.ProcessEnv): ArtifactsLocation {
+  const { parsed, bucket, prefix } = bucketAndPrefix(value, 'gs');
+  for (const name of parsed.searchParams.keys()) {
+    if (name !== 'endpoint') throw invalid(value, `unknown parameter "${name}"`);
+  }
+  const raw = parsed.searchParams.get('endpoint') || env.STORAGE_EMULATOR_HOST || undefined;
+  if (raw !== undefined && !/^(https?:\/\/)?[^/\s]+/i.test(raw)) {
+    throw invalid(value, `the endpoint "${maskUrl(raw)}" is not a host:port or an http(s):// URL`);
+  }
+  return { kind: 'gs', bucket, prefix, ...(raw ? { endpoint: apiRoot(raw) } : {}) };
+}
+
+function parseS3Url(value: string, env: NodeJS.ProcessEnv): ArtifactsLocation {
+  const { parsed, bucket, prefix } = bucketAndPrefix(value, 's3');
   for (const name of parsed.searchParams.keys()) {
     // A typo (pathstyle=) would otherwise be silently ignored and fail later in a confusing way.
     if (!S3_PARAMETERS.has(name)) throw invalid(value, `unknown parameter "${name}"`);

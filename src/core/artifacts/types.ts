@@ -10,11 +10,12 @@ export interface ArtifactInfo {
 }
 
 /**
- * Files of models and datasets. Embedded: a local folder. Scaled: an S3-compatible bucket + prefix.
+ * Files of models and datasets. Embedded: a local folder. Scaled: an S3-compatible bucket + prefix,
+ * or a Google Cloud Storage bucket + prefix.
  * A put is all-or-nothing: a reader never sees a half-written object under its final key.
  */
 export interface ArtifactStore {
-  readonly kind: 'file' | 's3';
+  readonly kind: 'file' | 's3' | 'gs';
   /** The store's location, secrets masked, for messages. */
   readonly location: string;
   put(key: string, body: Buffer | Uint8Array | string | Readable): Promise<ArtifactInfo>;

@@ -1,6 +1,6 @@
 /**
- * What the DuckDB and PostgreSQL warehouses share: identifier checks, type mapping, statement
- * building and result shaping. Everything here is pure (no connection), so it is tested through the
+ * What the DuckDB and PostgreSQL warehouses share (and BigQuery, for identifiers, specs, keys and
+ * result shaping): identifier checks, type mapping, statement building and result shaping. Everything here is pure (no connection), so it is tested through the
  * conformance suite of both implementations and stays identical between them.
  */
 import {
@@ -84,6 +84,21 @@ export function columnSqlType(type: ColumnType, dialect: Dialect): string {
 /** `CREATE TABLE IF NOT EXISTS …` for a validated spec. */
 export function createTableSql(spec: TableSpec, dialect: Dialect): string {
   const table = quoteIdent(spec.name, 'table name');
+  const key = validateTableSpec(spec);
+  const lines = spec.columns.map((column) => {
+    const notNull = column.nullable === false || key.includes(column.name) ? ' NOT NULL' : '';
+    return `${quoteIdent(column.name)} ${columnSqlType(column.type, dialect)}${notNull}`;
+  });
+  if (key.length > 0) lines.push(`PRIMARY KEY (${key.map((name) => quoteIdent(name)).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${table} (${lines.join(', ')})`;
+}
+
+/**
+ * Checks a table spec every warehouse accepts the same way: identifiers, at least one column, no
+ * column twice, key columns among the columns. Returns the key (empty when there is none).
+ */
+export function validateTableSpec(spec: TableSpec): string[] {
+  assertIdentifier(spec.name, 'table name');
   if (spec.columns.length === 0) {
     throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `table "${spec.name}" has no columns`, {
       hint: 'declare at least one column',
@@ -107,12 +122,7 @@ export function createTableSql(spec: TableSpec, dialect: Dialect): string {
       });
     }
   }
-  const lines = spec.columns.map((column) => {
-    const notNull = column.nullable === false || key.includes(column.name) ? ' NOT NULL' : '';
-    return `${quoteIdent(column.name)} ${columnSqlType(column.type, dialect)}${notNull}`;
-  });
-  if (key.length > 0) lines.push(`PRIMARY KEY (${key.map((name) => quoteIdent(name)).join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${table} (${lines.join(', ')})`;
+  return key;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Table as ArrowTable } from 'apache-arrow';
 
-/** Column types every warehouse dialect maps to its own (DuckDB and PostgreSQL today). */
+/** Column types every warehouse dialect maps to its own (DuckDB, PostgreSQL, BigQuery). */
 export type ColumnType = 'text' | 'integer' | 'bigint' | 'double' | 'boolean' | 'timestamp' | 'json';
 
 export interface ColumnSpec {
@@ -21,11 +21,12 @@ export interface TableSpec {
 export type Row = Record<string, unknown>;
 
 /**
- * The analytical store: metrics, datasets, predictions. Embedded: a DuckDB file. Scaled: PostgreSQL.
- * Every write of one call is atomic: all rows land or none do.
+ * The analytical store: metrics, datasets, predictions. Embedded: a DuckDB file. Scaled: PostgreSQL,
+ * or BigQuery on Google Cloud. Every write of one call is atomic: all rows land or none do. SQL passed
+ * to `query` is the backend's own dialect, with parameters written `$1`, `$2` … everywhere.
  */
 export interface Warehouse {
-  readonly kind: 'duckdb' | 'postgres';
+  readonly kind: 'duckdb' | 'postgres' | 'bigquery';
   /** Creates the table if it does not exist; an existing table is left as it is. */
   ensureTable(spec: TableSpec): Promise<void>;
   hasTable(name: string): Promise<boolean>;

@@ -51,7 +51,7 @@ export function rightsizingRow(resource: ResourceSummary): RightsizingRow {
     vcpus: plan.instance.vcpus,
     memory_gib: plan.instance.memoryGiB,
     hourly_cost: plan.instance.hourlyUsd,
-    cpu_p995: conservative.requirement.cpuPct,
+    cpu_p995: round(conservative.requirement.cpuPct),
     memory_peak: conservative.requirement.memoryPct,
     recommended_vcpus: round(conservative.requirement.vcpus),
     recommended_memory_gib: round(conservative.requirement.memoryGiB),

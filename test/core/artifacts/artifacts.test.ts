@@ -5,10 +5,16 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ArtifactStore, LocalArtifactStore, S3ArtifactStore } from '../../../src/core/artifacts/index.js';
+import {
+  type ArtifactStore,
+  GcsArtifactStore,
+  LocalArtifactStore,
+  S3ArtifactStore,
+} from '../../../src/core/artifacts/index.js';
 import { FleetcastError } from '../../../src/core/errors.js';
 import { startS3Server, type TestS3Server } from '../../helpers/s3-server.js';
 import { tempDir, uniqueSuffix } from '../../helpers/services.js';
+import { type FakeGcs, startFakeGcs } from './gcs-fake-server.js';
 
 const sha = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
@@ -32,7 +38,9 @@ async function caught(promise: Promise<unknown>): Promise<FleetcastError> {
 
 let s3: TestS3Server;
 let raw: S3Client;
+let gcs: FakeGcs;
 beforeAll(async () => {
+  gcs = await startFakeGcs();
   s3 = await startS3Server();
   raw = new S3Client({
     region: 'us-east-1',
@@ -46,7 +54,18 @@ beforeAll(async () => {
 afterAll(async () => {
   raw?.destroy();
   await s3?.close();
+  await gcs?.close();
 });
+
+function gcsStore(overrides: Partial<ConstructorParameters<typeof GcsArtifactStore>[0]> = {}): GcsArtifactStore {
+  return new GcsArtifactStore({
+    bucket: gcs.bucket,
+    prefix: `t-${uniqueSuffix()}`,
+    endpoint: gcs.endpoint,
+    accessToken: gcs.token,
+    ...overrides,
+  });
+}
 
 function s3Store(overrides: Partial<ConstructorParameters<typeof S3ArtifactStore>[0]> = {}): S3ArtifactStore {
   return new S3ArtifactStore({
@@ -59,7 +78,7 @@ function s3Store(overrides: Partial<ConstructorParameters<typeof S3ArtifactStore
   });
 }
 
-const fixtures: Record<'local' | 's3', () => Promise<Fixture>> = {
+const fixtures: Record<'local' | 's3' | 'gcs', () => Promise<Fixture>> = {
   local: async () => {
     const dir = tempDir();
     const store = new LocalArtifactStore(join(dir.path, 'artifacts'));
@@ -96,9 +115,25 @@ const fixtures: Record<'local' | 's3', () => Promise<Fixture>> = {
       cleanup: () => store.close(),
     };
   },
+  gcs: async () => {
+    const store = gcsStore();
+    return {
+      store,
+      writeForeign: async (key, data) => gcs.putForeign(store.prefix + key, data),
+      tamper: async (key, data) => gcs.tamper(store.prefix + key, data),
+      leaveDebris: async () => gcs.putForeign(`${store.prefix}a/`, Buffer.alloc(0)), // a console "folder"
+      cleanup: () => store.close(),
+    };
+  },
 };
 
-describe.each(['local', 's3'] as const)('artifact store conformance: %s', (kind) => {
+const conformance = [
+  { kind: 'local', title: 'local', storeKind: 'file' },
+  { kind: 's3', title: 's3', storeKind: 's3' },
+  { kind: 'gcs', title: 'gcs (contract test: GCS JSON API served locally)', storeKind: 'gs' },
+] as const;
+
+describe.each(conformance)('artifact store conformance: $title', ({ kind, storeKind }) => {
   let f: Fixture;
   let store: ArtifactStore;
   beforeEach(async () => {
@@ -108,7 +143,7 @@ describe.each(['local', 's3'] as const)('artifact store conformance: %s', (kind)
   afterEach(async () => f.cleanup());
 
   it('reports its kind and a location', () => {
-    expect(store.kind).toBe(kind === 'local' ? 'file' : 's3');
+    expect(store.kind).toBe(storeKind);
     expect(store.location.length).toBeGreaterThan(0);
   });
 

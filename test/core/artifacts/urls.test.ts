@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  GcsArtifactStore,
   LocalArtifactStore,
   openArtifactStore,
   parseArtifactsUrl,
@@ -8,6 +9,7 @@ import {
 import { isFleetcastError } from '../../../src/core/errors.js';
 import { startS3Server, type TestS3Server } from '../../helpers/s3-server.js';
 import { tempDir, uniqueSuffix } from '../../helpers/services.js';
+import { startFakeGcs } from './gcs-fake-server.js';
 
 let s3: TestS3Server;
 beforeAll(async () => {
@@ -47,7 +49,21 @@ describe('openArtifactStore and parseArtifactsUrl', () => {
     expect(parseArtifactsUrl('s3://models?endpoint=http://mine:1', env)).toMatchObject({ endpoint: 'http://mine:1' });
   });
 
+  it('parses gs: URLs, taking the endpoint from ?endpoint= or STORAGE_EMULATOR_HOST', () => {
+    expect(parseArtifactsUrl('gs://models', {})).toEqual({ kind: 'gs', bucket: 'models', prefix: '' });
+    expect(parseArtifactsUrl('gs://models/fleet/prod/', { STORAGE_EMULATOR_HOST: 'localhost:4443' })).toEqual({
+      kind: 'gs',
+      bucket: 'models',
+      prefix: 'fleet/prod',
+      endpoint: 'http://localhost:4443',
+    });
+    expect(parseArtifactsUrl('gs://models?endpoint=https://gcs.internal/', {})).toMatchObject({
+      endpoint: 'https://gcs.internal',
+    });
+  });
+
   const badUrls = ['', 'relative/path', 'http://example.com/bucket', 'file://host/path', 's3://', 's3:bucket'];
+  badUrls.push('gs://', 'gs:bucket', 'gs://Bad_Bucket', 'gs://bucket?region=eu', 'gs://tok:supersecret@bucket');
   badUrls.push('s3://Bad_Bucket', 's3://bucket:99/x', 's3://bucket/a%5Cb', 's3://bucket?pathstyle=true');
   badUrls.push('s3://bucket?path_style=maybe', 's3://bucket?endpoint=ftp://host', 's3://AKIA:supersecret@bucket');
   it.each(badUrls)('rejects %j with FLEETCAST_URL_INVALID and a hint listing the accepted forms', (url) => {
@@ -86,6 +102,22 @@ describe('openArtifactStore and parseArtifactsUrl', () => {
       await store.close();
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it('opens a GCS store with the bearer token from GOOGLE_OAUTH_ACCESS_TOKEN', async () => {
+    const gcs = await startFakeGcs({ token: 'ya29.test' });
+    try {
+      const env = { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.test', STORAGE_EMULATOR_HOST: gcs.endpoint };
+      const store = await openArtifactStore(`gs://${gcs.bucket}/open-${uniqueSuffix()}`, env);
+      expect(store).toBeInstanceOf(GcsArtifactStore);
+      expect(store.location).toContain(`gs://${gcs.bucket}/open-`);
+      await store.ping();
+      await store.put('k', 'v');
+      expect((await store.get('k')).toString()).toBe('v');
+      await store.close();
+    } finally {
+      await gcs.close();
     }
   });
 });

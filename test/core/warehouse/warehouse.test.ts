@@ -2,13 +2,17 @@ import { join } from 'node:path';
 import { Bool, Float64, Int64, Timestamp, Utf8 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ErrorCode, FleetcastError } from '../../../src/core/errors.js';
-import { openWarehouse, type TableSpec, type Warehouse } from '../../../src/core/warehouse/index.js';
+import { BigQueryWarehouse, openWarehouse, type TableSpec, type Warehouse } from '../../../src/core/warehouse/index.js';
 import { createTempPostgresDatabase, serviceUrl, tempDir } from '../../helpers/services.js';
+import { startFakeBigQuery } from './bigquery-fake-server.js';
 import { metrics } from './fixtures.js';
 
 interface Backend {
-  name: 'duckdb' | 'postgres';
+  name: string;
+  kind: Warehouse['kind'];
   open: () => Promise<{ warehouse: Warehouse; cleanup: () => Promise<void> }>;
+  /** An identifier quoted in the backend's SQL dialect. */
+  quote?: (name: string) => string;
 }
 
 const postgresBase = serviceUrl('postgres', 'warehouse');
@@ -16,6 +20,7 @@ const postgresBase = serviceUrl('postgres', 'warehouse');
 const backends: Backend[] = [
   {
     name: 'duckdb',
+    kind: 'duckdb',
     open: async () => {
       const dir = tempDir('fleetcast-warehouse-');
       const warehouse = await openWarehouse(`duckdb:${join(dir.path, 'nested', 'warehouse.duckdb')}`);
@@ -26,12 +31,26 @@ const backends: Backend[] = [
 if (postgresBase) {
   backends.push({
     name: 'postgres',
+    kind: 'postgres',
     open: async () => {
       const database = await createTempPostgresDatabase(postgresBase);
       return { warehouse: await openWarehouse(database.url), cleanup: database.drop };
     },
   });
 }
+backends.push({
+  name: 'bigquery (contract test: BigQuery REST API served locally)',
+  kind: 'bigquery',
+  quote: (name) => `\`${name}\``,
+  open: async () => {
+    const fake = await startFakeBigQuery({ pageRows: 4000 });
+    const warehouse = await openWarehouse(`bigquery://${fake.project}/${fake.dataset}`, {
+      BIGQUERY_EMULATOR_HOST: fake.endpoint,
+      GOOGLE_OAUTH_ACCESS_TOKEN: fake.token,
+    });
+    return { warehouse, cleanup: () => fake.close() };
+  },
+});
 
 /** The error a promise rejects with; fails the test if it resolves or throws something else. */
 async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<FleetcastError> {
@@ -50,6 +69,7 @@ const uniqueTable = (prefix = 't') => `${prefix}_${++tableCounter}`;
 const SQL_TYPES = {
   duckdb: ['VARCHAR', 'INTEGER', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'TIMESTAMP WITH TIME ZONE', 'JSON'],
   postgres: ['text', 'integer', 'bigint', 'double precision', 'boolean', 'timestamp with time zone', 'jsonb'],
+  bigquery: ['STRING', 'INT64', 'INT64', 'FLOAT64', 'BOOL', 'TIMESTAMP', 'JSON'],
 };
 
 const allTypes = (name: string): TableSpec => ({
@@ -69,6 +89,7 @@ const allTypes = (name: string): TableSpec => ({
 describe.each(backends)('warehouse conformance: $name', (backend) => {
   let w: Warehouse;
   let cleanup: () => Promise<void>;
+  const q = backend.quote ?? ((name: string) => `"${name}"`);
 
   beforeAll(async () => {
     ({ warehouse: w, cleanup } = await backend.open());
@@ -79,10 +100,10 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
     await cleanup?.();
   });
 
-  const count = async (table: string) => (await w.query(`SELECT count(*) AS n FROM "${table}"`))[0]?.n;
+  const count = async (table: string) => (await w.query(`SELECT count(*) AS n FROM ${q(table)}`))[0]?.n;
 
   it('reports its kind and answers ping', async () => {
-    expect(w.kind).toBe(backend.name);
+    expect(w.kind).toBe(backend.kind);
     await expect(w.ping()).resolves.toBeUndefined();
   });
 
@@ -90,12 +111,14 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
     const table = uniqueTable();
     await w.ensureTable(allTypes(table));
     await w.ensureTable({ name: table, columns: [{ name: 'other', type: 'text' }] }); // existing: left as is
+    const schema =
+      w instanceof BigQueryWarehouse ? `${q(w.dataset)}.INFORMATION_SCHEMA.COLUMNS` : 'information_schema.columns';
     const columns = await w.query(
-      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+      `SELECT column_name, data_type FROM ${schema} WHERE table_name = $1 ORDER BY ordinal_position`,
       [table],
     );
     expect(columns.map((column) => column.column_name)).toEqual(['id', 'i', 'big', 'd', 'flag', 'ts', 'doc']);
-    expect(columns.map((column) => column.data_type)).toEqual(SQL_TYPES[backend.name]);
+    expect(columns.map((column) => column.data_type)).toEqual(SQL_TYPES[backend.kind]);
   });
 
   it('ensureTable declares the key as primary key: a duplicate key cannot be appended', async () => {
@@ -139,7 +162,7 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
     await w.ensureTable(metrics(table));
     expect(await w.append(table, [])).toBe(0);
     expect(await w.append(table, [{ id: 'a', value: 1.5, count: 2 }, { id: 'b' }])).toBe(2);
-    expect(await w.query(`SELECT * FROM "${table}" ORDER BY id`)).toEqual([
+    expect(await w.query(`SELECT * FROM ${q(table)} ORDER BY id`)).toEqual([
       { id: 'a', value: 1.5, count: 2 },
       { id: 'b', value: null, count: null },
     ]);
@@ -180,7 +203,7 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
     const seconds = (performance.now() - started) / 1000;
     console.info(`${backend.name}: appended 20,000 rows at ${Math.round(20_000 / seconds)} rows/s`);
     expect(await count(table)).toBe(20_000);
-    const [last] = await w.query(`SELECT * FROM "${table}" WHERE id = $1`, ['row-19999']);
+    const [last] = await w.query(`SELECT * FROM ${q(table)} WHERE id = $1`, ['row-19999']);
     expect(last).toMatchObject({ i: 19_999, big: 19_999_000_000, flag: false, doc: { i: 19_999 } });
   });
 
@@ -211,12 +234,14 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
     expect(byId.get('string-json')?.doc).toBe('hello');
     expect(byId.get('nulls')).toEqual({ id: 'nulls', i: null, big: null, d: null, flag: null, ts: null, doc: null });
     // The upsert path (a staging table on DuckDB) converts the same way: re-applying changes nothing.
-    const before = await w.query(`SELECT * FROM "${table}" ORDER BY id`);
+    const before = await w.query(`SELECT * FROM ${q(table)} ORDER BY id`);
     expect(await w.upsert(table, rows)).toBe(rows.length);
-    expect(await w.query(`SELECT * FROM "${table}" ORDER BY id`)).toEqual(before);
+    expect(await w.query(`SELECT * FROM ${q(table)} ORDER BY id`)).toEqual(before);
   });
 
-  it('query names duplicate result columns apart, like DuckDB does', async () => {
+  // BigQuery refuses a result with two columns of one name ("Duplicate column names in the result are
+  // not supported"), so there is nothing to name apart.
+  it.skipIf(backend.kind === 'bigquery')('query names duplicate result columns apart, like DuckDB does', async () => {
     expect(await w.query('SELECT 1 AS a, 2 AS a')).toEqual([{ a: 1, 'a:1': 2 }]);
     const arrow = await w.queryArrow('SELECT 1 AS a, 2 AS a');
     expect(arrow.schema.fields.map((field) => field.name)).toEqual(['a', 'a:1']);
@@ -234,10 +259,10 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
       { id: 'c', value: 30, count: 30 },
     ];
     expect(await w.upsert(table, rows)).toBe(2);
-    const after = await w.query(`SELECT * FROM "${table}" ORDER BY id`);
+    const after = await w.query(`SELECT * FROM ${q(table)} ORDER BY id`);
     expect(after).toEqual([{ id: 'a', value: 1, count: 1 }, ...rows]);
     await w.upsert(table, rows);
-    expect(await w.query(`SELECT * FROM "${table}" ORDER BY id`)).toEqual(after);
+    expect(await w.query(`SELECT * FROM ${q(table)} ORDER BY id`)).toEqual(after);
   });
 
   it('upsert keeps the last row of a key repeated in one call, and takes an explicit key', async () => {
@@ -263,7 +288,7 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
     expect(await w.upsert(table, rows)).toBe(20_000);
     const bumped = rows.map((row) => ({ ...row, count: 2 }));
     await failure(w.upsert(table, [...bumped, { id: 'bad', count: 'x' }]), 'FLEETCAST_BACKEND_ERROR');
-    expect(await w.query(`SELECT count(*) AS n, sum("count") AS total FROM "${table}"`)).toEqual([
+    expect(await w.query(`SELECT count(*) AS n, sum(${q('count')}) AS total FROM ${q(table)}`)).toEqual([
       { n: 20_000, total: 20_000 },
     ]);
   });
@@ -283,13 +308,15 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
       { id: 'b', value: 2, count: 2 },
     ]);
     expect(await w.query(table)).toHaveLength(2);
-    expect(await w.query(`SELECT id, value FROM "${table}" WHERE count = $1`, [2])).toEqual([{ id: 'b', value: 2 }]);
+    expect(await w.query(`SELECT id, value FROM ${q(table)} WHERE ${q('count')} = $1`, [2])).toEqual([
+      { id: 'b', value: 2 },
+    ]);
   });
 
   it('query reports a SQL error with the database message, and a missing table as FLEETCAST_NOT_FOUND', async () => {
     const table = uniqueTable();
     await w.ensureTable(metrics(table));
-    const error = await failure(w.query(`SELECT no_such_column FROM "${table}"`), 'FLEETCAST_BACKEND_ERROR');
+    const error = await failure(w.query(`SELECT no_such_column FROM ${q(table)}`), 'FLEETCAST_BACKEND_ERROR');
     expect(error.message).toContain('no_such_column');
     await failure(w.query('no_such_table'), 'FLEETCAST_NOT_FOUND');
     await failure(w.query('SELECT * FROM no_such_table'), 'FLEETCAST_NOT_FOUND');
@@ -304,7 +331,7 @@ describe.each(backends)('warehouse conformance: $name', (backend) => {
       { id: 'a', i: 1, big: 2n ** 60n, d: 0.5, flag: true, ts, doc: { x: 1 } },
       { id: 'b', i: null, big: 5, d: 1.5, flag: false, ts: null, doc: null },
     ]);
-    const arrow = await w.queryArrow(`SELECT d, id, flag, ts, big, doc FROM "${table}" ORDER BY id`);
+    const arrow = await w.queryArrow(`SELECT d, id, flag, ts, big, doc FROM ${q(table)} ORDER BY id`);
     expect(arrow.numRows).toBe(2);
     expect(arrow.schema.fields.map((field) => field.name)).toEqual(['d', 'id', 'flag', 'ts', 'big', 'doc']);
     expect(arrow.getChild('d')?.type).toBeInstanceOf(Float64);
