@@ -1,25 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { toPlain } from '../../contracts/index.js';
+import { type PlainParams, toPlain } from '../../contracts/index.js';
 import { FleetcastError } from '../../core/errors.js';
-import { openMetadataStore } from '../../core/metadata/index.js';
+import { makeFolderSync } from '../../core/folders.js';
+import { type MetadataStore, openMetadataStore } from '../../core/metadata/index.js';
 import { createProgress } from '../../core/progress.js';
-import { openWorkQueue } from '../../core/queue/index.js';
-import { EXAMPLE_NAMES, isSamplerName, runExample, SAMPLER_NAMES, studyStatus } from '../../tune/index.js';
+import { openWorkQueue, type WorkQueue } from '../../core/queue/index.js';
+import { openRegistry } from '../../registry/index.js';
+import {
+  type ConvergencePoint,
+  EXAMPLE_NAMES,
+  isSamplerName,
+  loadTuningSpec,
+  type RunProgress,
+  type RunSummary,
+  requestStop,
+  runExample,
+  runModelTuning,
+  SAMPLER_NAMES,
+  SqlStudy,
+  saveTunedModel,
+  studyStatus,
+  watchStop,
+  writeConvergencePlot,
+} from '../../tune/index.js';
 import type { CliContext } from '../context.js';
 
-interface TuneOptions {
+interface TuneOptions extends StudyRunFlags {
   example?: string;
+  spec?: string;
   sampler: string;
   trials?: string;
   seed: string;
-  workers?: string;
-  distributed?: boolean;
-  queue: string;
-  study?: string;
-  json?: boolean;
+  register?: string;
+  env?: string;
 }
 
-const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const MAX_TRIALS = 10_000_000;
 
 /** `fleetcast tune …`: parse, open the configured store and queue, run the study, print. */
@@ -28,6 +46,7 @@ export function registerTune(program: Command, context: CliContext): void {
     .command('tune')
     .description('tune with ask/tell optimisation on the local pool or BullMQ workers')
     .option('--example <name>', `built-in example: ${EXAMPLE_NAMES.join(', ')}`)
+    .option('--spec <file>', "tuning spec (YAML): a forecaster's or performance model's hyperparameters")
     .option('--sampler <name>', `sampler: ${SAMPLER_NAMES.join(', ')}`, 'tpe')
     .option('--trials <n>', 'trials the study ends with (a resumed study counts its earlier ones)')
     .option('--seed <s>', 'sampler seed, a 64-bit unsigned integer', '0')
@@ -38,117 +57,86 @@ export function registerTune(program: Command, context: CliContext): void {
     .option('--distributed', 'evaluate on BullMQ (FLEETCAST_REDIS_URL) and its `fleetcast worker` hosts')
     .option('--queue <name>', 'BullMQ queue name (the one `fleetcast worker --queue` serves)', 'fleetcast')
     .option('--study <name>', 'study name (default: a new one); an existing study is resumed')
+    .option('--register <name>', "with --spec: register the best trial's model under this name")
+    .option('--env <alias>', 'with --register: point this alias (e.g. dev) at the new version')
+    .option('--plot <file>', 'convergence plot (SVG); default <home>/studies/<study>/convergence.svg')
     .option('--json', 'print one JSON document')
     .action(async (options: TuneOptions) => {
+      if (options.spec !== undefined) return tuneSpec(options, context);
       if (options.example === undefined) {
-        throw usage('give --example NAME (tuning a model from a spec file is not available yet)', {
+        throw usage('give --example NAME or --spec FILE', {
           hint: `e.g. fleetcast tune --example branin --trials 100; examples: ${EXAMPLE_NAMES.join(', ')}`,
         });
       }
       if (!EXAMPLE_NAMES.includes(options.example)) {
         throw usage(`--example "${options.example}" is not an example`, { hint: `choose ${EXAMPLE_NAMES.join(', ')}` });
       }
+      if (options.register !== undefined) throw usage('--register needs --spec', { hint: 'examples have no model' });
       if (!isSamplerName(options.sampler)) {
         throw usage(`--sampler "${options.sampler}" is not a sampler`, { hint: `choose ${SAMPLER_NAMES.join(', ')}` });
       }
       if (options.trials === undefined) throw usage('--trials is required', { hint: 'e.g. --trials 100' });
       const trials = integer('--trials', options.trials, 1, MAX_TRIALS);
-      if (!/^\d{1,20}$/.test(options.seed) || BigInt(options.seed) >= 2n ** 64n) {
-        throw usage(`--seed "${options.seed}" is not a 64-bit unsigned integer`, { hint: 'e.g. --seed 42' });
-      }
-      const study = options.study ?? `${options.example}-${options.sampler}-${context.runId}`;
-      if (!STUDY_NAME.test(study)) {
-        throw usage(`--study "${study}" is not a valid study name`, {
-          hint: 'letters, digits, dot, dash and underscore, starting with a letter or digit',
-        });
-      }
-      const config = context.config();
-      if (options.distributed && !config.redisUrl) {
-        throw usage('--distributed needs Redis: no FLEETCAST_REDIS_URL is set', {
-          hint: 'set FLEETCAST_REDIS_URL=redis://host:6379 (or --redis-url), or drop --distributed for the local pool',
-        });
-      }
-      const workers =
-        options.workers === undefined
-          ? config.queue.concurrency
-          : integer('--workers', options.workers, options.distributed ? 0 : 1, 1024);
-      const queue = openWorkQueue({
-        ...config.queue,
-        concurrency: Math.max(1, workers),
-        ...(options.distributed ? { redisUrl: config.redisUrl, queueName: options.queue, runWorker: workers > 0 } : {}),
-      });
-      const store = await openMetadataStore(config.databaseUrl).catch(async (error: unknown) => {
-        await queue.close();
-        throw error;
-      });
-      const progress = createProgress({ label: 'tune', total: trials, stream: context.io.stderr });
+      const seed = parseSeedFlag(options.seed);
+      const study = checkStudyName(options.study ?? `${options.example}-${options.sampler}-${context.runId}`);
+      const run = await openStudyRuntime(context, options);
+      const progress = startProgress(context, 'tune', trials);
       try {
-        const result = await runExample(store, queue, {
+        const stop = await run.watchStop(study);
+        const result = await runExample(run.store, run.queue, {
           example: options.example,
           sampler: options.sampler,
-          seed: BigInt(options.seed),
+          seed,
           trials,
           study,
-          // Twice the evaluations that can run at once, so a worker never waits for the next ask.
-          maxInFlight: 2 * (workers > 0 ? workers : config.queue.concurrency),
-          onProgress: (p) =>
-            progress.update(
-              p.told,
-              `running ${p.running}, best ${p.bestLoss === undefined ? '—' : p.bestLoss.toPrecision(6)}`,
-            ),
+          maxInFlight: 2 * run.concurrency,
+          onProgress: progress.onProgress,
+          stop,
         });
         const { summary } = result;
-        progress.done(`best ${result.best?.value.toPrecision(6) ?? '—'}`);
+        progress.finish(summary, trials);
+        const plot = writePlot(
+          context,
+          options.plot,
+          study,
+          `tune ${study} (${options.example}, ${options.sampler})`,
+          result.history,
+        );
         const output = {
           study: result.study,
           example: result.example,
           sampler: options.sampler,
           seed: options.seed,
-          queue: queue.kind,
-          workers,
-          store: store.location,
-          trials: summary.told,
-          completed: summary.completed,
-          failed: summary.failed,
-          timeout: summary.timeout,
-          best: result.best
-            ? {
-                value: result.best.value,
-                params: result.best.params,
-                number: result.best.number,
-                trial_id: result.best.trialId,
-              }
-            : null,
+          ...studyOutput(run, summary, result.best),
           optimum: result.optimum,
-          seconds: summary.seconds,
-          trials_per_s: summary.trialsPerSecond,
+          plot,
         };
         context.print(options.json, output, () =>
           [
-            `study ${output.study}: ${output.trials} trials (${output.completed} completed, ${output.failed} failed, ${output.timeout} timed out) on the ${output.queue} queue`,
+            `study ${output.study}: ${output.trials} trials (${output.completed} completed, ${output.failed} failed, ${output.timeout} timed out) on the ${output.queue} queue${summary.stopped ? ', stopped' : ''}`,
             result.best
               ? `best ${result.best.value} (optimum ${result.optimum}) at ${JSON.stringify(result.best.params)}`
               : 'no completed trial',
-            `${summary.trialsPerSecond.toFixed(1)} trials/s over ${summary.seconds.toFixed(2)} s; stored in ${store.location}`,
+            `${summary.trialsPerSecond.toFixed(1)} trials/s over ${summary.seconds.toFixed(2)} s; stored in ${run.store.location}`,
+            `convergence plot: ${plot}`,
           ].join('\n'),
         );
       } finally {
-        await queue.close();
-        await store.close();
+        await run.close();
       }
     });
 
   tune
     .command('status')
-    .description('show a stored study: trial counts by state and the best trial')
+    .description('show a stored study (tune or calibrate): trial counts by state and the best trial')
     .argument('<study>', 'study name')
     .option('--json', 'print one JSON document')
     .action(async (name: string, options: { json?: boolean }) => {
       // `--json` after the study name is parsed by `tune` itself, which declares the same flag.
       const json = options.json === true || (tune.opts() as TuneOptions).json === true;
-      const store = await openMetadataStore(context.config().databaseUrl);
+      const run = await openStudyRuntime(context, {}, { queue: false });
       try {
-        const status = await studyStatus(store, name);
+        const status = await studyStatus(run.store, name);
         const best = status.best
           ? {
               value: status.best.loss,
@@ -164,6 +152,7 @@ export function registerTune(program: Command, context: CliContext): void {
           trials: status.trials,
           attempts: status.attempts,
           best,
+          stop_requested_at: status.stopRequestedAt ?? null,
         };
         context.print(json, output, () =>
           [
@@ -175,22 +164,272 @@ export function registerTune(program: Command, context: CliContext): void {
                 .join(', ') || 'none'
             }`,
             best ? `best ${best.value} at ${JSON.stringify(best.params)} (trial ${best.number})` : 'no completed trial',
+            ...(status.stopRequestedAt ? [`stop requested at ${status.stopRequestedAt}`] : []),
           ].join('\n'),
         );
       } finally {
-        await store.close();
+        await run.close();
+      }
+    });
+
+  tune
+    .command('stop')
+    .description('stop a running study cleanly: its runner stops asking, finishes the trials in flight and exits')
+    .argument('<study>', 'study name')
+    .option('--reason <text>', 'why (kept in the run history)')
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, options: { reason?: string; json?: boolean }) => {
+      const json = options.json === true || (tune.opts() as TuneOptions).json === true;
+      const run = await openStudyRuntime(context, {}, { queue: false });
+      try {
+        const request = await requestStop(run.store, name, options.reason);
+        const output = { study: name, stop_requested_at: request.requestedAt, by: request.by, request: request.id };
+        context.print(json, output, () =>
+          [
+            `stop requested for study ${name} at ${request.requestedAt}`,
+            'its runner stops asking within a second, finishes the trials in flight and exits; resume with --study',
+          ].join('\n'),
+        );
+      } finally {
+        await run.close();
       }
     });
 }
 
-function usage(message: string, options: { hint: string }): FleetcastError {
+/** `fleetcast tune --spec FILE`: tune a model's hyperparameters; optionally register the best. */
+async function tuneSpec(options: TuneOptions, context: CliContext): Promise<void> {
+  if (options.example !== undefined) throw usage('give --spec or --example, not both', { hint: 'drop one' });
+  if (options.env !== undefined && options.register === undefined) {
+    throw usage('--env needs --register', { hint: 'e.g. --register cpu-forecast --env dev' });
+  }
+  const config = context.config();
+  const plan = await loadTuningSpec(resolve(context.io.cwd, options.spec!), config.warehouseUrl);
+  const trials = options.trials === undefined ? plan.trials : integer('--trials', options.trials, 1, MAX_TRIALS);
+  const study = checkStudyName(options.study ?? plan.study ?? `tune-${context.runId}`);
+  const register = options.register ?? plan.register;
+  const run = await openStudyRuntime(context, options, { defaultWorkers: plan.workers });
+  const progress = startProgress(context, 'tune', trials);
+  try {
+    const stop = await run.watchStop(study);
+    const stored = await SqlStudy.open(run.store, { name: study, space: plan.space, sampler: plan.sampler });
+    const result = await runModelTuning(
+      stored,
+      run.queue,
+      { ...plan, trials },
+      {
+        maxInFlight: 2 * run.concurrency,
+        onProgress: progress.onProgress,
+        stop,
+      },
+    );
+    progress.finish(result.summary, trials);
+    const plot = writePlot(context, options.plot, study, `tune ${study} (${plan.input.kind})`, result.history);
+    let registered: { name: string; version: number } | undefined;
+    if (register !== undefined && result.best !== undefined) {
+      const scratch = mkdtempSync(join(tmpdir(), 'fleetcast-tune-'));
+      try {
+        const dir = join(scratch, 'model');
+        saveTunedModel(plan, result.best.params, dir, { loss: result.best.value, study, parentRun: context.runId });
+        const opened = await openRegistry(config, context.io.env);
+        try {
+          const version = await opened.registry.register(register, dir, {
+            source: `tune --spec ${options.spec} (study ${study}, trial ${result.best.number})`,
+            sourceRun: context.runId,
+            ...(options.env ? { env: options.env } : {}),
+          });
+          registered = { name: version.name, version: version.version };
+        } finally {
+          await opened.close();
+        }
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    } else if (register !== undefined) {
+      throw new FleetcastError('FLEETCAST_TASK_FAILED', `no trial of study ${study} completed: nothing to register`, {
+        hint: `see fleetcast tune status ${study}`,
+      });
+    }
+    const { summary } = result;
+    const output = {
+      study,
+      spec: plan.source,
+      model: plan.input.kind,
+      sampler: plan.sampler.name,
+      seed: plan.sampler.seed,
+      ...studyOutput(run, summary, result.best),
+      plot,
+      ...(registered ? { registered } : {}),
+    };
+    context.print(options.json, output, () =>
+      [
+        `study ${study}: ${output.trials} trials (${output.completed} completed, ${output.failed} failed) tuning a ${output.model}${summary.stopped ? ', stopped' : ''}`,
+        result.best ? `best loss ${result.best.value} at ${JSON.stringify(result.best.params)}` : 'no completed trial',
+        `${summary.trialsPerSecond.toFixed(2)} trials/s over ${summary.seconds.toFixed(1)} s; convergence plot: ${plot}`,
+        ...(registered ? [`registered ${registered.name}:${registered.version}`] : []),
+      ].join('\n'),
+    );
+  } finally {
+    await run.close();
+  }
+}
+
+// Plumbing shared with `fleetcast calibrate` (calibrate.ts imports it): flags, stores, progress, plot.
+
+export interface StudyRunFlags {
+  workers?: string;
+  distributed?: boolean;
+  queue?: string;
+  study?: string;
+  plot?: string;
+  json?: boolean;
+}
+
+const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export function usage(message: string, options: { hint: string }): FleetcastError {
   return new FleetcastError('FLEETCAST_USAGE', message, options);
 }
 
-function integer(flag: string, raw: string, min: number, max: number): number {
+export function integer(flag: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
     throw usage(`${flag} "${raw}" is not an integer in ${min}..${max}`, { hint: `e.g. ${flag} ${Math.max(min, 4)}` });
   }
   return value;
+}
+
+export function parseSeedFlag(raw: string): bigint {
+  if (!/^\d{1,20}$/.test(raw) || BigInt(raw) >= 2n ** 64n) {
+    throw usage(`--seed "${raw}" is not a 64-bit unsigned integer`, { hint: 'e.g. --seed 42' });
+  }
+  return BigInt(raw);
+}
+
+export function checkStudyName(name: string): string {
+  if (!STUDY_NAME.test(name)) {
+    throw usage(`--study "${name}" is not a valid study name`, {
+      hint: 'letters, digits, dot, dash and underscore, starting with a letter or digit',
+    });
+  }
+  return name;
+}
+
+export interface StudyRuntime {
+  store: MetadataStore;
+  queue: WorkQueue;
+  workers: number;
+  /** Evaluations at once (≥ 1, also with --workers 0, where remote workers take them). */
+  concurrency: number;
+  /** A signal aborted by `fleetcast tune stop STUDY` (polled from the store). */
+  watchStop(study: string): Promise<AbortSignal>;
+  close(): Promise<void>;
+}
+
+/** Opens the configured metadata store and (unless `queue: false`) the local pool or BullMQ. */
+export async function openStudyRuntime(
+  context: CliContext,
+  flags: StudyRunFlags,
+  options: { queue?: boolean; defaultWorkers?: number | undefined } = {},
+): Promise<StudyRuntime> {
+  const config = context.config();
+  if (flags.distributed && !config.redisUrl) {
+    throw usage('--distributed needs Redis: no FLEETCAST_REDIS_URL is set', {
+      hint: 'set FLEETCAST_REDIS_URL=redis://host:6379 (or --redis-url), or drop --distributed for the local pool',
+    });
+  }
+  const workers =
+    flags.workers === undefined
+      ? (options.defaultWorkers ?? config.queue.concurrency)
+      : integer('--workers', flags.workers, flags.distributed ? 0 : 1, 1024);
+  const concurrency = workers > 0 ? workers : config.queue.concurrency;
+  const queue =
+    options.queue === false
+      ? undefined
+      : openWorkQueue({
+          ...config.queue,
+          concurrency: Math.max(1, workers),
+          ...(flags.distributed
+            ? { redisUrl: config.redisUrl, queueName: flags.queue ?? 'fleetcast', runWorker: workers > 0 }
+            : {}),
+        });
+  const store = await openMetadataStore(config.databaseUrl).catch(async (error: unknown) => {
+    await queue?.close();
+    throw error;
+  });
+  const watches: Array<{ close(): void }> = [];
+  return {
+    store,
+    queue: queue as WorkQueue,
+    workers,
+    concurrency,
+    watchStop: async (study) => {
+      const watch = await watchStop(store, study);
+      watches.push(watch);
+      return watch.signal;
+    },
+    close: async () => {
+      for (const watch of watches) watch.close();
+      await queue?.close();
+      await store.close();
+    },
+  };
+}
+
+/** The part of a run's JSON every study verb prints: where it ran, trial counts, best, rate. */
+export function studyOutput(
+  run: StudyRuntime,
+  summary: RunSummary,
+  best: { value: number; params: PlainParams; number: number; trialId: string } | undefined,
+) {
+  return {
+    queue: run.queue.kind,
+    workers: run.workers,
+    store: run.store.location,
+    trials: summary.told,
+    completed: summary.completed,
+    failed: summary.failed,
+    timeout: summary.timeout,
+    stopped: summary.stopped,
+    best: best ? { value: best.value, params: best.params, number: best.number, trial_id: best.trialId } : null,
+    seconds: summary.seconds,
+    trials_per_s: summary.trialsPerSecond,
+  };
+}
+
+/** The live progress line (trials done / running / best loss) on stderr. */
+export function startProgress(context: CliContext, label: string, total: number) {
+  const progress = createProgress({ label, total, stream: context.io.stderr });
+  return {
+    onProgress: (p: RunProgress) =>
+      progress.update(
+        p.told,
+        `running ${p.running}, best ${p.bestLoss === undefined ? '—' : p.bestLoss.toPrecision(6)}`,
+      ),
+    finish: (summary: RunSummary, trials: number) => {
+      const best = `best ${summary.bestLoss?.toPrecision(6) ?? '—'}`;
+      if (!summary.stopped) return progress.done(best);
+      // A stopped run ends short of its total: say so instead of drawing a full bar.
+      if (context.io.stderr.isTTY) context.io.stderr.write('\n');
+      context.io.stderr.write(`${label}: stopped at ${summary.told}/${trials}, trials in flight finished; ${best}\n`);
+    },
+  };
+}
+
+/** Writes the convergence plot (default <home>/studies/<study>/convergence.svg); returns its path. */
+export function writePlot(
+  context: CliContext,
+  explicit: string | undefined,
+  study: string,
+  title: string,
+  points: readonly ConvergencePoint[],
+): string {
+  const path =
+    explicit === undefined
+      ? join(context.config().home, 'studies', study, 'convergence.svg')
+      : isAbsolute(explicit)
+        ? explicit
+        : resolve(context.io.cwd, explicit);
+  makeFolderSync(resolve(path, '..'));
+  writeConvergencePlot(path, title, points);
+  return path;
 }

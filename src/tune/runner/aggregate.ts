@@ -26,8 +26,18 @@ export function parseOutput(output: unknown): Parsed | string {
   return `the objective returned ${JSON.stringify(output)?.slice(0, 80)}, not a loss or { loss }`;
 }
 
-export function aggregate(trial: AskedTrial, settled: readonly PromiseSettledResult<unknown>[]): TrialResult {
+/**
+ * With `combine`, the replicates' outputs are not losses but whatever the task returns (e.g. the
+ * simulated values of a calibration); `combine` turns all of them into the one told loss, and a
+ * throw becomes a failed trial.
+ */
+export function aggregate(
+  trial: AskedTrial,
+  settled: readonly PromiseSettledResult<unknown>[],
+  combine?: (outputs: readonly unknown[]) => ObjectiveOutput,
+): TrialResult {
   const base = { trialId: trial.trialId, paramId: trial.paramId };
+  if (combine !== undefined) return combined(base, settled, combine);
   const parsed: Parsed[] = [];
   for (const [replicate, outcome] of settled.entries()) {
     const value = outcome.status === 'fulfilled' ? parseOutput(outcome.value) : errorMessage(outcome.reason);
@@ -38,12 +48,43 @@ export function aggregate(trial: AskedTrial, settled: readonly PromiseSettledRes
     parsed.push(value);
   }
   const loss = parsed.reduce((s, p) => s + p.loss, 0) / parsed.length;
-  const diagnostics = combine(parsed);
+  const diagnostics = combineDiagnostics(parsed);
   return { ...base, status: 'completed', loss, ...(diagnostics === undefined ? {} : { diagnostics }) };
 }
 
+function combined(
+  base: { trialId: string; paramId: string },
+  settled: readonly PromiseSettledResult<unknown>[],
+  combine: (outputs: readonly unknown[]) => ObjectiveOutput,
+): TrialResult {
+  const outputs: unknown[] = [];
+  for (const [replicate, outcome] of settled.entries()) {
+    if (outcome.status === 'rejected') {
+      const prefix = settled.length > 1 ? `replicate ${replicate}: ` : '';
+      return { ...base, status: 'failed', error: `${prefix}${errorMessage(outcome.reason)}` };
+    }
+    outputs.push(outcome.value);
+  }
+  let value: Parsed | string;
+  try {
+    value = parseOutput(combine(outputs));
+  } catch (error) {
+    value = errorMessage(error);
+  }
+  if (typeof value === 'string') return { ...base, status: 'failed', error: value };
+  const diagnostics = capped(value.diagnostics);
+  return { ...base, status: 'completed', loss: value.loss, ...(diagnostics === undefined ? {} : { diagnostics }) };
+}
+
+/** Diagnostics of a combined result, dropped (and counted) when over the cap. */
+function capped(diagnostics: Diagnostics | undefined): Diagnostics | undefined {
+  if (diagnostics === undefined) return undefined;
+  const size = JSON.stringify(diagnostics).length;
+  return size <= MAX_DIAGNOSTICS_CHARS ? diagnostics : { diagnostics_dropped_chars: size };
+}
+
 /** One replicate: its diagnostics as they are. Several: their losses, plus their diagnostics if they fit. */
-function combine(parsed: readonly Parsed[]): Diagnostics | undefined {
+function combineDiagnostics(parsed: readonly Parsed[]): Diagnostics | undefined {
   if (parsed.length === 1) {
     const only = parsed[0]!.diagnostics;
     if (only === undefined) return undefined;

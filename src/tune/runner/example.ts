@@ -9,6 +9,7 @@ import type { WorkQueue } from '../../core/queue/index.js';
 import { BENCHMARKS } from '../examples/functions.js';
 import { sampledNames } from '../space/index.js';
 import { type SamplerName, SqlStudy, samplerSpec } from '../study/index.js';
+import { historyOf, type TrialPoint } from './history.js';
 import { runStudy } from './runner.js';
 import { EXAMPLE_TASK } from './tasks.js';
 import type { RunProgress, RunSummary } from './types.js';
@@ -25,6 +26,8 @@ export interface ExampleRunOptions {
   maxInFlight?: number;
   onProgress?: (progress: RunProgress) => void;
   signal?: AbortSignal;
+  /** Stops asking; trials in flight finish (`fleetcast tune stop`). */
+  stop?: AbortSignal;
 }
 
 export interface ExampleRunResult {
@@ -34,6 +37,8 @@ export interface ExampleRunResult {
   optimum: number;
   summary: RunSummary;
   best?: { value: number; params: PlainParams; number: number; trialId: string };
+  /** Every trial, for the convergence plot. */
+  history: TrialPoint[];
 }
 
 export async function runExample(
@@ -67,6 +72,7 @@ export async function runExample(
     ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.stop === undefined ? {} : { stop: options.stop }),
   });
   const best = summary.best;
   return {
@@ -74,6 +80,7 @@ export async function runExample(
     example: fn.name,
     optimum: fn.optimum,
     summary,
+    history: await historyOf(study),
     ...(best?.loss === undefined
       ? {}
       : { best: { value: best.loss, params: toPlain(best.params), number: best.number, trialId: best.trialId } }),

@@ -88,7 +88,7 @@ export async function runStudy(study: Study, queue: WorkQueue, options: RunOptio
           status: 'timeout' as const,
           error: `no result within ${options.timeoutMs} ms`,
         }
-      : aggregate(entry.trial, settled);
+      : aggregate(entry.trial, settled, options.combine);
     try {
       await study.tell(result);
     } catch (error) {
@@ -116,7 +116,7 @@ export async function runStudy(study: Study, queue: WorkQueue, options: RunOptio
           params,
           seed: deriveSeed({
             namespace: options.seedNamespace ?? 'fleetcast.tune',
-            run: study.name,
+            run: options.seedRun ?? study.name,
             paramId: trial.paramId,
             replicate,
           }).toString(),
@@ -145,9 +145,13 @@ export async function runStudy(study: Study, queue: WorkQueue, options: RunOptio
   const heartbeat = leasing === undefined ? undefined : startHeartbeat(leasing, inFlight, orphans);
   const deadlines = options.timeoutMs === undefined ? undefined : startDeadlines(options.timeoutMs, inFlight);
   const failures: unknown[] = [];
+  const halted = () => options.signal?.aborted === true || options.stop?.aborted === true;
+  // Wakes the loop when a stop arrives while it waits for in-flight trials.
+  options.stop?.addEventListener('abort', notify, { once: true });
   try {
     while (told() < options.trials && !options.signal?.aborted) {
-      while (inFlight.size < maxInFlight && !options.signal?.aborted) {
+      if (options.stop?.aborted && inFlight.size === 0) break;
+      while (inFlight.size < maxInFlight && !halted()) {
         const fresh = options.trials - told() - inFlight.size - orphans.size;
         let asked: AskedTrial[] = [];
         if (leasing !== undefined && orphans.size > 0) {
@@ -170,7 +174,7 @@ export async function runStudy(study: Study, queue: WorkQueue, options: RunOptio
       }
       if (failures.length > 0) throw failures[0];
       if (inFlight.size === 0 && told() < options.trials) {
-        if (orphans.size === 0 || leasing === undefined) break;
+        if (orphans.size === 0 || leasing === undefined || halted()) break;
         // Only a lost coordinator's trials are left: wait for their leases to run out.
         await delay(Math.min(1_000, leasing.leaseMs / 4), options.signal);
         continue;
@@ -178,6 +182,7 @@ export async function runStudy(study: Study, queue: WorkQueue, options: RunOptio
       await woken;
     }
   } finally {
+    options.stop?.removeEventListener('abort', notify);
     heartbeat?.stop();
     deadlines?.stop();
     if (options.signal?.aborted || failures.length > 0) {
@@ -191,6 +196,7 @@ export async function runStudy(study: Study, queue: WorkQueue, options: RunOptio
   return {
     ...progress(),
     ...(best === undefined ? {} : { best }),
+    stopped: options.stop?.aborted === true && told() < options.trials,
     toldNow,
     seconds,
     trialsPerSecond: seconds > 0 ? toldNow / seconds : 0,

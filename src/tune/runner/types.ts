@@ -50,13 +50,30 @@ export interface RunOptions {
   attempts?: number;
   /** Namespace of the derived seeds; default `fleetcast.tune`. */
   seedNamespace?: string;
+  /**
+   * The `run` part of the derived seeds; default the study name. Give the same value (e.g. from the
+   * sampler seed) to make two studies' replicates draw the same noise, so a run replays exactly.
+   */
+  seedRun?: string;
+  /**
+   * Turns the replicates' outputs into the told result, for tasks whose output is not a loss (a
+   * calibration's simulated values); default: each output is a loss and their mean is told.
+   */
+  combine?: (outputs: readonly unknown[]) => ObjectiveOutput;
   onProgress?: (progress: RunProgress) => void;
   /** Stops asking and cancels what is in flight; untold trials are re-queued by a later run. */
   signal?: AbortSignal;
+  /**
+   * Stops asking but lets the trials in flight finish and be told, then ends the run: a clean stop
+   * (`fleetcast tune stop`). The study can be resumed later.
+   */
+  stop?: AbortSignal;
 }
 
 export interface RunSummary extends RunProgress {
   readonly best?: TrialRecord;
+  /** The run ended on `stop` before reaching its trial count. */
+  readonly stopped: boolean;
   /** Trials this run told (not counting earlier runs). */
   readonly toldNow: number;
   readonly seconds: number;

@@ -40,11 +40,23 @@ export function floatParam(
   name: string,
   low: number,
   high: number,
-  options: { log?: boolean; step?: number } = {},
+  options: { log?: boolean; step?: number; logit?: readonly [number, number] } = {},
 ): FloatDistribution {
   const log = options.log ?? false;
   checkBounds(name, low, high, log);
-  const { step } = options;
+  const { step, logit } = options;
+  if (logit !== undefined) {
+    const [a, b] = logit;
+    if (log || step !== undefined) throw invalid(name, 'logit cannot be combined with log or step', 'keep one scale');
+    if (!(Number.isFinite(a) && Number.isFinite(b) && a < low && high < b)) {
+      throw invalid(
+        name,
+        `a logit scale needs bounds strictly inside its domain (${a}, ${b}), got [${low}, ${high}]`,
+        'e.g. low: 0.01, high: 0.99 for a probability on (0, 1)',
+      );
+    }
+    return Object.freeze({ type: 'float', low, high, log, logit: Object.freeze([a, b] as const) });
+  }
   if (step !== undefined) {
     if (!(Number.isFinite(step) && step > 0))
       throw invalid(name, `step must be > 0, got ${step}`, 'use a positive step');

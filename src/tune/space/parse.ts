@@ -5,7 +5,9 @@
  *   depth: { type: int, low: 2, high: 12, step: 2 }
  *   kind:  { type: categorical, choices: [gbm, linear] }
  *   n:     { type: fixed, value: 1000 }
+ *   p:     { type: float, low: 0.01, high: 0.99, transform: logit }   # domain (0, 1) unless given
  *
+ * `transform: log` is `log: true`; `transform: logit` samples on the logit scale of `domain`.
  * Numbers in choices and fixed values are typed int when whole and float otherwise, unless
  * `valueType` says which (YAML turns `1.0` into 1, so a float choice of 1.0 needs `valueType: float`).
  */
@@ -25,6 +27,8 @@ const paramSchema = z.discriminatedUnion('type', [
     high: z.number(),
     log: z.boolean().optional(),
     step: z.number().positive().optional(),
+    transform: z.enum(['none', 'log', 'logit']).optional(),
+    domain: z.tuple([z.number(), z.number()]).optional(),
   }),
   z.strictObject({
     type: z.literal('int'),
@@ -63,9 +67,20 @@ export function parseSearchSpace(spec: unknown): SearchSpace {
     try {
       switch (p.type) {
         case 'float':
+          if (p.domain !== undefined && p.transform !== 'logit') {
+            throw new FleetcastError(
+              'FLEETCAST_INVALID_ARGUMENT',
+              `search space ${name}.domain: needs transform: logit`,
+              {
+                hint: 'domain is the open interval of the logit transform',
+                details: { path: `${name}.domain` },
+              },
+            );
+          }
           params[name] = floatParam(name, p.low, p.high, {
-            log: p.log ?? false,
+            log: (p.log ?? false) || p.transform === 'log',
             ...(p.step === undefined ? {} : { step: p.step }),
+            ...(p.transform === 'logit' ? { logit: p.domain ?? [0, 1] } : {}),
           });
           break;
         case 'int':

@@ -6,6 +6,7 @@
  * Both map back to an allowed, typed value, so samplers never produce an out-of-space value.
  */
 import { Param, type ParamSet, type ParamValue, paramSet } from '../../contracts/index.js';
+import { logitTransform, type Transform } from './transforms.js';
 import type { Distribution, NumericDistribution, SearchSpace } from './types.js';
 
 export interface InternalScale {
@@ -18,7 +19,14 @@ export interface InternalScale {
   readonly logInt: boolean;
 }
 
+/** The logit transform of a float with a logit domain, else undefined. */
+function logitOf(d: NumericDistribution): Transform | undefined {
+  return d.type === 'float' && d.logit !== undefined ? logitTransform(d.logit[0], d.logit[1]) : undefined;
+}
+
 export function internalScale(d: NumericDistribution): InternalScale {
+  const logit = logitOf(d);
+  if (logit !== undefined) return { low: logit.forward(d.low), high: logit.forward(d.high), step: 0, logInt: false };
   if (d.type === 'int') {
     if (d.log) return { low: Math.log(d.low - 0.5), high: Math.log(d.high + 0.5), step: 0, logInt: true };
     return { low: d.low - d.step / 2, high: d.high + d.step / 2, step: d.step, logInt: false };
@@ -30,6 +38,8 @@ export function internalScale(d: NumericDistribution): InternalScale {
 
 /** The internal-scale coordinate of an allowed value. */
 export function toInternal(d: NumericDistribution, value: number): number {
+  const logit = logitOf(d);
+  if (logit !== undefined) return logit.forward(value);
   return d.log ? Math.log(value) : value;
 }
 
@@ -39,7 +49,8 @@ function clamp(x: number, low: number, high: number): number {
 
 /** The allowed number nearest to an internal-scale coordinate (rounded to the grid, clamped). */
 export function fromInternal(d: NumericDistribution, y: number): number {
-  const x = d.log ? Math.exp(y) : y;
+  const logit = logitOf(d);
+  const x = logit !== undefined ? logit.inverse(y) : d.log ? Math.exp(y) : y;
   if (d.type === 'int') return clamp(d.low + Math.round((x - d.low) / d.step) * d.step, d.low, d.high);
   if (d.step !== undefined) {
     // Multiply the integer index back rather than accumulating, so values are reproducible.

@@ -13,6 +13,12 @@ export interface FloatDistribution {
   readonly log: boolean;
   /** Optional grid spacing: values are low + k·step. Not combinable with log. */
   readonly step?: number;
+  /**
+   * Calibration transform: the open interval (a, b) the parameter lives in. Samplers then work on
+   * y = logit((x − a)/(b − a)) between the bounds, so trials crowd towards a and b the way they do
+   * for a probability near 0 or 1. Not combinable with log or step.
+   */
+  readonly logit?: readonly [number, number];
 }
 
 export interface IntDistribution {

@@ -17,8 +17,10 @@ export {
   isSamplerName,
   SAMPLER_NAMES,
   type SamplerName,
+  type SamplerSettings,
   type SamplerSpec,
   samplerSpec,
 } from './sampler-spec.js';
 export { DEFAULT_LEASE_MS, type LeasedTrial, SqlStudy, type SqlStudyOptions } from './sql.js';
+export { requestStop, STOP_RUN_KIND, type StopRequest, type StopWatch, stopRequests, watchStop } from './stop.js';
 export type { AskedTrial, Study } from './types.js';

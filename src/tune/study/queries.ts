@@ -5,6 +5,7 @@
 import type { ParamSet, TrialStatus } from '../../contracts/index.js';
 import type { MetadataStore, TrialRowState } from '../../core/metadata/index.js';
 import { leaseMs, paramsFromJson, studyNotFound } from './rows.js';
+import { STOP_RUN_KIND } from './stop.js';
 
 export interface StudyCounts {
   /** Trial numbers asked so far. */
@@ -26,6 +27,8 @@ export interface StudyStatus extends StudyCounts {
   readonly sampler: { readonly name?: string; readonly seed?: string };
   readonly createdAt: string;
   readonly best?: BestTrial;
+  /** When the last `tune stop` was requested, if ever. */
+  readonly stopRequestedAt?: string;
 }
 
 export interface TrialAttempt {
@@ -62,6 +65,14 @@ export async function studyStatus(store: MetadataStore, name: string): Promise<S
     .where('study', '=', name)
     .executeTakeFirstOrThrow();
   const best = await bestTrial(store, name);
+  const stop = await store.db
+    .selectFrom('runs')
+    .select('created_at')
+    .where('kind', '=', STOP_RUN_KIND)
+    .where('name', '=', name)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return {
     name,
     sampler: JSON.parse(study.sampler) as StudyStatus['sampler'],
@@ -69,6 +80,7 @@ export async function studyStatus(store: MetadataStore, name: string): Promise<S
     trials: Number(numbers.n),
     attempts,
     ...(best === undefined ? {} : { best }),
+    ...(stop === undefined ? {} : { stopRequestedAt: stop.created_at }),
   };
 }
 
