@@ -5,7 +5,7 @@
 
 export const ErrorCodes = {
   FLEETCAST_USAGE: { exit: 2, http: 400, summary: 'the command line is wrong' },
-  FLEETCAST_NOT_AVAILABLE: { exit: 2, http: 501, summary: 'this verb is not built yet' },
+  FLEETCAST_NOT_AVAILABLE: { exit: 2, http: 501, summary: 'this is not available in this setup' },
   FLEETCAST_CONFIG_INVALID: { exit: 1, http: 500, summary: 'a configuration value is invalid' },
   FLEETCAST_CONFIG_FILE: { exit: 1, http: 500, summary: 'the configuration file cannot be read' },
   FLEETCAST_PRODUCTION_UNSAFE: {
@@ -26,6 +26,12 @@ export const ErrorCodes = {
   FLEETCAST_TASK_CANCELLED: { exit: 1, http: 409, summary: 'a task was cancelled' },
   FLEETCAST_QUEUE_CLOSED: { exit: 1, http: 503, summary: 'the work queue is closed' },
   FLEETCAST_BENCH_FAILED: { exit: 1, http: 500, summary: 'a benchmark could not run' },
+  FLEETCAST_UNAUTHORIZED: { exit: 1, http: 401, summary: 'no valid API key was presented' },
+  FLEETCAST_RATE_LIMITED: { exit: 1, http: 429, summary: 'too many requests for this key in the window' },
+  FLEETCAST_PAYLOAD_TOO_LARGE: { exit: 1, http: 413, summary: 'the request body is over the size limit' },
+  FLEETCAST_UNSUPPORTED_MEDIA_TYPE: { exit: 1, http: 415, summary: 'the request body is not JSON' },
+  FLEETCAST_CONFLICT: { exit: 1, http: 409, summary: 'the request conflicts with the current state' },
+  FLEETCAST_NOT_READY: { exit: 1, http: 503, summary: 'the service cannot answer this yet (loading or stopping)' },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

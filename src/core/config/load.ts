@@ -14,6 +14,7 @@ import {
   ENV_KEYS,
   type FleetcastConfig,
 } from './schema.js';
+import { resolveServeConfig } from './serve.js';
 
 export const CONFIG_FILE_NAME = 'fleetcast.yaml';
 
@@ -53,8 +54,9 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetcastConfig {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(validate(layer.data, layer.origin))) {
       if (value === undefined) continue;
-      if (key === 'queue') {
-        merged.queue = { ...merged.queue, ...(value as ConfigInput['queue']) };
+      if (key === 'queue' || key === 'serve') {
+        // Nested blocks merge key by key, so a file's serve.batching survives an env serve.port.
+        (merged as Record<string, unknown>)[key] = mergeBlocks((merged as Record<string, unknown>)[key], value);
       } else {
         (merged as Record<string, unknown>)[key] = value;
       }
@@ -85,6 +87,7 @@ function resolveConfig(input: ConfigInput, cwd: string, sources: Record<string, 
       attempts: queue.attempts ?? defaults.queue.attempts!,
       backoffMs: queue.backoff_ms ?? defaults.queue.backoff_ms!,
     },
+    serve: resolveServeConfig(input.serve, cwd, input.profile ?? defaults.profile),
     sources,
   };
   checkProfile(config);
@@ -94,9 +97,9 @@ function resolveConfig(input: ConfigInput, cwd: string, sources: Record<string, 
 /** The production profile refuses to start open to the world or on a single-host SQLite file. */
 function checkProfile(config: FleetcastConfig): void {
   if (config.profile !== 'production') return;
-  if (config.apiKeys.length === 0) {
+  if (config.apiKeys.length === 0 && config.serve.apiKeysFile === undefined) {
     throw new FleetcastError('FLEETCAST_PRODUCTION_UNSAFE', 'the production profile needs API keys, and none are set', {
-      hint: 'set FLEETCAST_API_KEYS to a comma-separated list of keys (16+ characters each), or use another profile',
+      hint: 'set FLEETCAST_API_KEYS to a comma-separated list of keys (16+ characters each) or FLEETCAST_SERVE_API_KEYS_FILE, or use another profile',
     });
   }
   if (config.databaseUrl.startsWith('sqlite:') && !config.allowEmbeddedInProduction) {
@@ -108,6 +111,18 @@ function checkProfile(config: FleetcastConfig): void {
       },
     );
   }
+}
+
+/** Deep merge of plain objects (later wins); arrays and scalars replace. */
+function mergeBlocks(base: unknown, over: unknown): unknown {
+  const isPlain = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isPlain(base) || !isPlain(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value !== undefined) out[key] = mergeBlocks(out[key], value);
+  }
+  return out;
 }
 
 /** `sqlite:relative.db` and `duckdb:data/w.duckdb` are resolved against cwd; `:memory:` stays. */
@@ -183,21 +198,32 @@ function readEnv(
       continue;
     }
     const value = coerceEnv(name, spec.key, spec.type, raw);
-    const [head, tail] = spec.key.split('.') as [string, string | undefined];
-    if (tail) {
-      input[head] = { ...(input[head] as object | undefined), [tail]: value };
-      variables[head] = name;
-      variables[spec.key] = name;
-    } else {
-      input[head] = value;
-      variables[head] = name;
+    const parts = spec.key.split('.');
+    // serve.batching.max_batch_size → input.serve.batching.max_batch_size, any depth.
+    let target = input;
+    for (const part of parts.slice(0, -1)) {
+      target[part] = { ...(target[part] as object | undefined) };
+      target = target[part] as Record<string, unknown>;
     }
+    target[parts.at(-1)!] = value;
+    variables[parts[0]!] = name;
+    for (let depth = 2; depth <= parts.length; depth++) variables[parts.slice(0, depth).join('.')] = name;
   }
   return { input: input as ConfigInput, variables };
 }
 
-function coerceEnv(name: string, key: string, type: 'string' | 'int' | 'bool' | 'list', raw: string): unknown {
+function coerceEnv(
+  name: string,
+  key: string,
+  type: 'string' | 'int' | 'number' | 'bool' | 'list',
+  raw: string,
+): unknown {
   switch (type) {
+    case 'number': {
+      const number = Number(raw.trim());
+      if (raw.trim() === '' || !Number.isFinite(number)) throw invalid(key, raw, name, 'a number');
+      return number;
+    }
     case 'int': {
       if (!/^-?\d+$/.test(raw.trim())) throw invalid(key, raw, name, 'an integer');
       return Number(raw.trim());

@@ -165,6 +165,103 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_serve_jobs': {
+    async up(db: Kysely<unknown>) {
+      // Async prediction jobs of `fleetcast serve`. The row is the source of truth: any replica
+      // answers for it, and the lease (owner + expiry, epoch ms) lets another replica resume a job
+      // whose process died.
+      await db.schema
+        .createTable('serve_jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('queued', 'running', 'completed', 'failed', 'cancelled')`),
+        )
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('done', 'integer', (c) => c.notNull())
+        .addColumn('failed', 'integer', (c) => c.notNull())
+        .addColumn('chunks', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_by', 'text')
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('serve_jobs_status').on('serve_jobs').columns(['status']).execute();
+      await db.schema.createIndex('serve_jobs_expires').on('serve_jobs').columns(['expires_at']).execute();
+      // Inputs and results in chunks: a restarted job redoes only the chunks without results, and a
+      // page of results reads a few rows, not 100,000.
+      await db.schema
+        .createTable('serve_job_chunks')
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('chunk', 'integer', (c) => c.notNull())
+        .addColumn('start_index', 'integer', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('inputs', 'text', (c) => c.notNull())
+        .addColumn('results', 'text')
+        .addColumn('failed', 'integer')
+        .addColumn('worker', 'text')
+        .addColumn('completed_at', 'text')
+        .addPrimaryKeyConstraint('serve_job_chunks_pk', ['job_id', 'chunk'])
+        .execute();
+    },
+  },
+  '0007_serve_feedback': {
+    async up(db: Kysely<unknown>) {
+      // Every answer of the service, so feedback can name it by id; kept a configurable number of days.
+      await db.schema
+        .createTable('serve_predictions')
+        .addColumn('prediction_id', 'text', (c) => c.primaryKey())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('input', 'text', (c) => c.notNull())
+        .addColumn('output', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('serve_predictions_created')
+        .on('serve_predictions')
+        .columns(['created_at'])
+        .execute();
+      // Feedback copies the prediction's input and output, so evaluation reads one table and the
+      // prediction log can expire.
+      await db.schema
+        .createTable('serve_feedback')
+        .addColumn('feedback_id', 'text', (c) => c.primaryKey())
+        .addColumn('prediction_id', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('comment', 'text')
+        .addColumn('input', 'text', (c) => c.notNull())
+        .addColumn('output', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('serve_feedback_model')
+        .on('serve_feedback')
+        .columns(['model', 'created_at'])
+        .execute();
+    },
+  },
+  '0008_schedule_leases': {
+    async up(db: Kysely<unknown>) {
+      // Epoch ms until which the worker running a firing holds it; it renews the lease while it works.
+      // A `running` row past its lease belongs to a worker that died: the sweep retries or fails it.
+      await db.schema.alterTable('schedule_runs').addColumn('lease_expires_at', 'bigint').execute();
+      await db.schema
+        .createIndex('schedule_runs_status_lease')
+        .on('schedule_runs')
+        .columns(['status', 'lease_expires_at'])
+        .execute();
+    },
+  },
 };
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -1,0 +1,165 @@
+/**
+ * The load generator of the serving benchmarks, run as a SECOND PROCESS (forked, with an IPC
+ * channel) so the server's CPU time and the client's are not the same event loop. It keeps one
+ * keep-alive agent for its life and answers each `run` message with the latencies it measured.
+ * Node built-ins only, so it starts fast.
+ *
+ * Closed loop (`concurrency` clients, each sending its next request when the last answered) or open
+ * loop (`rate` requests per second on a fixed schedule, at most `concurrency` outstanding; a request
+ * that would exceed that is counted as shed, an error).
+ */
+import { Agent, request } from 'node:http';
+
+export interface LoadSpec {
+  url: string;
+  /** Request bodies (JSON text), used in turn. */
+  bodies: string[];
+  headers?: Record<string, string>;
+  concurrency: number;
+  /** Connections kept to the server (default: `concurrency`); more requests wait in the client. */
+  sockets?: number;
+  durationMs: number;
+  /** Open loop: requests per second. Absent: closed loop. */
+  rate?: number;
+  /** Sent first and not measured. */
+  warmupMs?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  shed: number;
+  statuses: Record<string, number>;
+  durationMs: number;
+  throughput: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function runLoad(
+  spec: LoadSpec,
+  agent = new Agent({ keepAlive: true, maxSockets: spec.sockets ?? spec.concurrency }),
+) {
+  const url = new URL(spec.url);
+  let next = 0;
+  const send = (): Promise<{ status: number; ms: number }> =>
+    new Promise((resolve) => {
+      const body = spec.bodies[next++ % spec.bodies.length]!;
+      const started = performance.now();
+      const req = request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...spec.headers },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+          res.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+        },
+      );
+      req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+      req.end(body);
+    });
+
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let shed = 0;
+  let recording = false;
+  const record = ({ status, ms }: { status: number; ms: number }) => {
+    if (!recording) return;
+    latencies.push(ms);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  };
+
+  const phase = async (ms: number) => {
+    const end = performance.now() + ms;
+    if (spec.rate === undefined) {
+      await Promise.all(
+        Array.from({ length: spec.concurrency }, async () => {
+          while (performance.now() < end) record(await send());
+        }),
+      );
+      return;
+    }
+    const rate = spec.rate;
+    const start = performance.now();
+    let sent = 0;
+    let outstanding = 0;
+    const pending = new Set<Promise<void>>();
+    while (performance.now() < end) {
+      const due = Math.floor(((performance.now() - start) / 1000) * rate);
+      for (; sent < due; sent++) {
+        if (outstanding >= spec.concurrency) {
+          if (recording) shed++;
+          continue;
+        }
+        outstanding++;
+        const p = send().then((r) => {
+          outstanding--;
+          record(r);
+          pending.delete(p);
+        });
+        pending.add(p);
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all([...pending]);
+  };
+
+  if (spec.warmupMs) await phase(spec.warmupMs);
+  recording = true;
+  const started = performance.now();
+  await phase(spec.durationMs);
+  const durationMs = performance.now() - started;
+  const sorted = Float64Array.from(latencies).sort();
+  const ok = statuses['200'] ?? 0;
+  const result: LoadResult = {
+    requests: latencies.length,
+    errors: latencies.length - ok + shed,
+    shed,
+    statuses,
+    durationMs,
+    throughput: (ok / durationMs) * 1000,
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+      mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
+    },
+  };
+  return result;
+}
+
+// Forked: answer `run` messages until told to stop (or the parent goes away).
+if (process.send && process.argv.includes('--fleetcast-loader')) {
+  const agents = new Map<string, Agent>();
+  process.on('message', (message: { type: 'run'; id: number; spec: LoadSpec } | { type: 'stop' }) => {
+    if (message.type === 'stop') {
+      for (const agent of agents.values()) agent.destroy();
+      process.disconnect();
+      return;
+    }
+    const sockets = message.spec.sockets ?? message.spec.concurrency;
+    const key = `${message.spec.url}|${sockets}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxSockets: sockets });
+      agents.set(key, agent);
+    }
+    runLoad(message.spec, agent).then(
+      (result) => process.send!({ type: 'result', id: message.id, result }),
+      (error: unknown) => process.send!({ type: 'error', id: message.id, error: String(error) }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ type: 'ready' });
+}
