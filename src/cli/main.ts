@@ -6,12 +6,16 @@ import { VERSION } from '../core/version.js';
 import { CliContext, type CliIo } from './context.js';
 import { registerBacktest } from './verbs/backtest.js';
 import { registerBench } from './verbs/bench.js';
+import { registerCalibrate } from './verbs/calibrate.js';
+import { registerCollect } from './verbs/collect.js';
+import { registerDemo } from './verbs/demo.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerImport } from './verbs/import.js';
 import { registerModels } from './verbs/models.js';
-import { registerPlannedVerbs } from './verbs/planned.js';
 import { registerPredict } from './verbs/predict.js';
+import { registerRuntime } from './verbs/runtime.js';
 import { registerSchedule } from './verbs/schedule.js';
+import { registerServe } from './verbs/serve.js';
 import { registerSimulate } from './verbs/simulate.js';
 import { registerTrain } from './verbs/train.js';
 import { registerTune } from './verbs/tune.js';
@@ -48,11 +52,15 @@ export function buildProgram(context: CliContext): Command {
   registerPredict(program, context);
   registerSchedule(program, context);
   registerTune(program, context);
+  registerCalibrate(program, context);
+  registerRuntime(program, context);
   registerTrain(program, context);
   registerSimulate(program, context);
   registerBacktest(program, context);
   registerImport(program, context);
-  registerPlannedVerbs(program);
+  registerCollect(program, context);
+  registerServe(program, context);
+  registerDemo(program, context);
   return program;
 }
 

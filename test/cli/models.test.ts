@@ -1,8 +1,16 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerFlavor, saveModel } from '../../src/models/index.js';
 import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/services.js';
+
+// These tests drive the registry and job machinery with a tiny `text-classifier` fixture flavor
+// (below); the built-in text-classifier loader is kept from claiming the flavor in this file.
+vi.mock('../../src/models/text/flavor.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/models/text/flavor.js')>()),
+  registerTextClassifierFlavor: () => {},
+}));
 
 // A fixture flavor (see test/registry/registry.test.ts): the real text classifier comes with serve.
 registerFlavor('text-classifier', (files) => ({
@@ -87,5 +95,24 @@ describe('fleetcast models', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('holds no fleetcast.json');
     expect((await cli('models', 'list')).stdout).not.toContain('m:');
+  });
+
+  it('registers the model of a train run with --from-run, and wants PATH or --from-run, not both', async () => {
+    const lines = ['id,ts,v'];
+    for (const id of ['a', 'b']) {
+      for (let i = 0; i < 24; i++) lines.push(`${id},${new Date(Date.UTC(2025, 0, 1, i)).toISOString()},${i % 6}`);
+    }
+    writeFileSync(join(dir.path, 'series.csv'), `${lines.join('\n')}\n`);
+    const trained = await json(
+      ...['train', '--task', 'forecast', '--data', 'series.csv', '--id-col', 'id', '--time-col', 'ts'],
+      ...['--value-col', 'v', '--horizon', '3', '--model', 'naive'],
+    );
+    expect(trained.run_id).toEqual(expect.any(String));
+    const version = await json('models', 'register', 'cpu', '--from-run', trained.run_id, '--env', 'staging');
+    expect(version).toMatchObject({ name: 'cpu', version: 1, flavor: 'forecaster', sourceRun: trained.run_id });
+    expect((await cli('models', 'register', 'cpu')).code).toBe(2);
+    expect((await cli('models', 'register', 'cpu', join(dir.path, 'a'), '--from-run', trained.run_id)).code).toBe(2);
+    const unknown = await cli('models', 'register', 'cpu', '--from-run', 'nope');
+    expect(unknown.stderr).toContain('no run with id nope');
   });
 });

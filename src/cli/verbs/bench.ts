@@ -4,8 +4,9 @@ import { storeBenchmarks } from '../../core/bench/store-benchmarks.js';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import { jobBenchmarks } from '../../jobs/index.js';
-import { forecastBenchmarks } from '../../models/index.js';
+import { forecastBenchmarks, textBenchmarks } from '../../models/index.js';
 import { registryBenchmarks } from '../../registry/index.js';
+import { serveBenchmarks } from '../../serve/index.js';
 import { simulateBenchmarks } from '../../simulate/index.js';
 import { tuneBenchmarks } from '../../tune/index.js';
 import type { CliContext } from '../context.js';
@@ -68,9 +69,11 @@ export function registerBench(program: Command, context: CliContext): void {
         }),
         ...registryBenchmarks({ postgresUrl, scale }),
         ...forecastBenchmarks(scale),
+        ...textBenchmarks(scale),
         ...jobBenchmarks(scale),
         ...simulateBenchmarks(scale),
         ...tuneBenchmarks({ postgresUrl, redisUrl, scale }),
+        ...serveBenchmarks({ scale }),
       ];
       if (options.list) {
         context.print(
@@ -94,12 +97,23 @@ export function registerBench(program: Command, context: CliContext): void {
         stream: context.io.stderr,
       });
       const results: BenchResult[] = [];
-      for (const bench of chosen) results.push(await runBenchmark(bench, repetitions, progress));
+      for (const bench of chosen) {
+        const result: BenchResult & { details?: Record<string, unknown> } = await runBenchmark(
+          bench,
+          repetitions,
+          progress,
+        );
+        // Some benchmarks (serve-*) also measure latencies and check a target: kept beside the rates.
+        if ('details' in bench && typeof bench.details === 'function') result.details = bench.details();
+        results.push(result);
+      }
       progress.done();
       context.print(options.json, { machine, results }, () =>
         [
           `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.platform}`,
-          ...results.map(formatResult),
+          ...results.map((r: BenchResult & { details?: Record<string, unknown> }) =>
+            r.details ? `${formatResult(r)}\n${' '.repeat(19)}${JSON.stringify(r.details)}` : formatResult(r),
+          ),
         ].join('\n'),
       );
       if (results.some((r) => r.reference.error || r.subject.error)) context.exitCode = 1;

@@ -4,7 +4,7 @@
  *
  * The knee is the operational-law one (facts §4): at low load a closed system's throughput grows as
  * N / (R₀ + Z), at high load it is capped at X_max; the asymptotes cross at N* = X_max / slope₀.
- * Both come from the model's own curve, so the mark moves with the model.
+ * Both come from the measured sweep when it reaches saturation, else from the model's curve.
  */
 
 import { existsSync } from 'node:fs';
@@ -96,7 +96,9 @@ export async function performanceOverview(
       service,
       measured: measured.get(service) ?? [],
       predicted,
-      knee_users: kneeUsers(predicted),
+      // The measured sweep shows the bend when it crosses saturation; the model's curve is the
+      // fallback for sweeps that stop short of it.
+      knee_users: kneeUsers(measured.get(service) ?? []) ?? kneeUsers(predicted),
       max_throughput: predicted.length ? round(Math.max(...predicted.map((p) => p.throughput))) : null,
     });
   }
