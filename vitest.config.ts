@@ -10,6 +10,8 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
+      // Browser code: exercised by the Chromium tests (test/dashboard/browser.test.ts), not loaded in Node.
+      exclude: ['src/dashboard/web/**'],
       reporter: ['text-summary', 'text'],
       thresholds: { lines: 80 },
     },
