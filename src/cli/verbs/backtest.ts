@@ -70,6 +70,11 @@ export function registerBacktest(program: Command, context: CliContext): void {
       const season = flags.season === undefined ? 1 : count('--season', flags.season);
       const models = list(flags.models);
       const path = resolve(context.io.cwd, flags.input);
+      if (/\.(parquet|arrow|feather)$/i.test(path)) {
+        throw new FleetcastError('FLEETCAST_USAGE', `--input ${flags.input} is not a CSV file`, {
+          hint: "backtest reads CSV with a header row; export the table to CSV first (e.g. with duckdb COPY … TO 'x.csv')",
+        });
+      }
       let text: string;
       try {
         text = readFileSync(path, 'utf8');

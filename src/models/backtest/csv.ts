@@ -140,7 +140,9 @@ export function readSeriesCsv(text: string, columns: CsvColumns, source = 'input
       if (rows[k]!.time === rows[k - 1]!.time) {
         throw invalid(
           `${source} rows ${rows[k - 1]!.row} and ${rows[k]!.row}: series "${id}" has two values at time "${records[rows[k]!.row - 1]![timeAt]}"`,
-          'aggregate duplicate timestamps first (one value per time per series)',
+          columns.idCol
+            ? 'aggregate duplicate timestamps first (one value per time per series)'
+            : 'if the file holds several series, name the column that tells them apart with --id-col; otherwise aggregate duplicate timestamps first',
           { rows: [rows[k - 1]!.row, rows[k]!.row], column: columns.timeCol },
         );
       }

@@ -185,6 +185,23 @@ describe('fleetcast backtest', () => {
         /cannot read --input missing.csv/,
       ],
       [
+        ['--input', 'fleet.parquet', '--time-col', 't', '--value-col', 'v', '--horizon', '6'],
+        /--input fleet.parquet is not a CSV file/,
+      ],
+      [
+        [
+          '--input',
+          writeCsv('two.csv', ['t,v', '1,2', '1,3']),
+          '--time-col',
+          't',
+          '--value-col',
+          'v',
+          '--horizon',
+          '1',
+        ],
+        /has two values at time/,
+      ],
+      [
         [
           '--input',
           writeCsv('nan.csv', ['t,v', '1,2', '2,nan']),
@@ -206,5 +223,16 @@ describe('fleetcast backtest', () => {
       });
       expect((result.error as { hint?: string }).hint, args.join(' ')).toBeTruthy();
     }
+    const twoSeries = await backtest([
+      '--input',
+      join(dir.path, 'two.csv'),
+      '--time-col',
+      't',
+      '--value-col',
+      'v',
+      '--horizon',
+      '1',
+    ]);
+    expect((twoSeries.error as { hint?: string }).hint).toMatch(/--id-col/);
   });
 });
