@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { errorMessage, FleetcastError } from '../../core/errors.js';
 import { openWarehouse, type Warehouse } from '../../core/warehouse/index.js';
-import { DeploymentsApi, loadKubeAccess } from '../load/kube-api.js';
+import { connectKube } from '../load/kube-config.js';
 import { KubernetesLoadController } from '../load/kubernetes.js';
 import { LocalLoadController } from '../load/local.js';
 import type { LoadController } from '../load/types.js';
@@ -109,7 +109,7 @@ function openSource(
   return { source: new EmbeddedSource(scraper), start: () => scraper.start() };
 }
 
-function openController(experiment: Experiment, options: OpenOptions): LoadController {
+async function openController(experiment: Experiment, options: OpenOptions): Promise<LoadController> {
   const spec = experiment.controller;
   if (spec.kind === 'local') {
     return new LocalLoadController({
@@ -119,13 +119,13 @@ function openController(experiment: Experiment, options: OpenOptions): LoadContr
       requestTimeoutMs: spec.request_timeout * 1000,
     });
   }
-  const access = loadKubeAccess({
+  const kube = await connectKube({
     ...(spec.kubeconfig ? { path: path(options.baseDir, spec.kubeconfig) } : {}),
     ...(spec.context ? { context: spec.context } : {}),
     env: options.env,
   });
   return new KubernetesLoadController({
-    api: new DeploymentsApi(access),
+    kube,
     namespace: spec.namespace ?? experiment.namespace,
     servicesNamespace: experiment.namespace,
     deployment: spec.deployment,
@@ -139,7 +139,7 @@ function openController(experiment: Experiment, options: OpenOptions): LoadContr
 
 export async function openExperiment(experiment: Experiment, options: OpenOptions): Promise<OpenedExperiment> {
   const { source, start } = openSource(experiment, options);
-  const controller = openController(experiment, options);
+  const controller = await openController(experiment, options);
   const sinks: OutputSink[] = [];
   let warehouse: Warehouse | undefined;
   const csv = experiment.output.csv ? path(options.baseDir, experiment.output.csv) : undefined;

@@ -4,15 +4,16 @@
  * Deployments. Each change is a strategic-merge patch followed by a wait for the rollout; `restore`
  * patches back exactly what it found — values, absent variables, replica counts.
  */
-import type { V1Deployment, V1EnvVar } from '@kubernetes/client-node';
+import type { AppsV1Api, V1Deployment, V1EnvVar } from '@kubernetes/client-node';
 import { errorMessage, FleetcastError } from '../../core/errors.js';
 import { sleep } from '../durations.js';
-import { type DeploymentsApi, KubeApiError } from './kube-api.js';
+import type { KubeConnection } from './kube-config.js';
 import { rolloutState } from './rollout.js';
 import type { LoadController, LoadLevel } from './types.js';
 
 export interface KubernetesControllerOptions {
-  api: DeploymentsApi;
+  /** The cluster, through @kubernetes/client-node (see connectKube). */
+  kube: KubeConnection;
   /** Namespace of the load generator Deployment. */
   namespace: string;
   /** Namespace of the services' Deployments (for replicas). */
@@ -34,7 +35,8 @@ interface Ref {
 
 export class KubernetesLoadController implements LoadController {
   readonly kind = 'kubernetes' as const;
-  private readonly api: DeploymentsApi;
+  private readonly kube: KubeConnection;
+  private readonly api: AppsV1Api;
   private container: string | undefined;
   /** The load generator's env entries we change, as they were (undefined: absent). */
   private originalEnv: Map<string, V1EnvVar | undefined> | undefined;
@@ -43,7 +45,8 @@ export class KubernetesLoadController implements LoadController {
   private readonly currentReplicas = new Map<string, number>();
 
   constructor(private readonly options: KubernetesControllerOptions) {
-    this.api = options.api;
+    this.kube = options.kube;
+    this.api = options.kube.config.makeApiClient(options.kube.client.AppsV1Api);
   }
 
   private get loadGenerator(): Ref {
@@ -161,15 +164,20 @@ export class KubernetesLoadController implements LoadController {
 
   private async read(ref: Ref, role: string): Promise<V1Deployment> {
     try {
-      return await this.api.read(ref.namespace, ref.name);
+      return await this.api.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
     } catch (error) {
       throw this.apiError(error, ref, `read ${role}`);
     }
   }
 
+  /** A strategic-merge patch (lists such as env merge on their `name`). */
   private async patch(ref: Ref, body: object): Promise<V1Deployment> {
+    const { client } = this.kube;
     try {
-      return await this.api.patch(ref.namespace, ref.name, body);
+      return await this.api.patchNamespacedDeployment(
+        { name: ref.name, namespace: ref.namespace, body },
+        client.setHeaderOptions('Content-Type', client.PatchStrategy.StrategicMergePatch),
+      );
     } catch (error) {
       throw this.apiError(error, ref, 'patch');
     }
@@ -180,7 +188,7 @@ export class KubernetesLoadController implements LoadController {
     while (!signal?.aborted) {
       let deployment: V1Deployment;
       try {
-        deployment = await this.api.readStatus(ref.namespace, ref.name);
+        deployment = await this.api.readNamespacedDeploymentStatus({ name: ref.name, namespace: ref.namespace });
       } catch (error) {
         throw this.apiError(error, ref, 'read the rollout status of');
       }
@@ -211,7 +219,7 @@ export class KubernetesLoadController implements LoadController {
   }
 
   private apiError(error: unknown, ref: Ref, action: string): FleetcastError {
-    const code = error instanceof KubeApiError ? error.code : undefined;
+    const code = error instanceof this.kube.client.ApiException ? error.code : undefined;
     if (code === 404) {
       return new FleetcastError('FLEETCAST_NOT_FOUND', `Deployment ${this.describe(ref)} does not exist (${action})`, {
         hint: `check the name and namespace: kubectl -n ${ref.namespace} get deployments`,
@@ -229,14 +237,30 @@ export class KubernetesLoadController implements LoadController {
     if (code !== undefined) {
       return new FleetcastError(
         'FLEETCAST_BACKEND_ERROR',
-        `the Kubernetes API refused to ${action} ${this.describe(ref)} (HTTP ${code}): ${errorMessage(error)}`,
+        `the Kubernetes API refused to ${action} ${this.describe(ref)} (HTTP ${code}): ${statusMessage(error) ?? 'no reason given'}`,
         { hint: 'the API server said why above' },
       );
     }
     return new FleetcastError(
       'FLEETCAST_BACKEND_UNREACHABLE',
-      `the Kubernetes API at ${this.api.access.server} does not answer (${action} ${this.describe(ref)}): ${errorMessage(error)}`,
-      { hint: `check the kubeconfig (${this.api.access.source}) and that the cluster runs` },
+      `the Kubernetes API at ${this.kube.server} does not answer (${action} ${this.describe(ref)}): ${errorMessage(error)}`,
+      { hint: `check the kubeconfig (${this.kube.source}) and that the cluster runs` },
     );
   }
+}
+
+/** The message of the API server's Status answer (the client hands it over as text or as data). */
+function statusMessage(error: unknown): string | undefined {
+  let body = (error as { body?: unknown } | undefined)?.body;
+  if (typeof body === 'string' && body.trimStart().startsWith('{')) {
+    try {
+      body = JSON.parse(body) as unknown;
+    } catch {
+      // not JSON after all: shown as text below
+    }
+  }
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return typeof body === 'string' && body.length > 0 ? body.slice(0, 300) : undefined;
 }

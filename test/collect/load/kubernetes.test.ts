@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { openExperiment } from '../../../src/collect/experiment/open.js';
 import { runExperiment } from '../../../src/collect/experiment/runner.js';
 import { parseExperiment } from '../../../src/collect/experiment/spec.js';
-import { DeploymentsApi, loadKubeAccess } from '../../../src/collect/load/kube-api.js';
+import { connectKube } from '../../../src/collect/load/kube-config.js';
 import { KubernetesLoadController } from '../../../src/collect/load/kubernetes.js';
 import { rolloutState } from '../../../src/collect/load/rollout.js';
 import { freePort } from '../../../src/collect/prometheus/server.js';
@@ -29,7 +29,8 @@ function kubeconfigFor(url: string, dir: string): string {
       'kind: Config',
       'current-context: replay',
       'clusters:',
-      `- name: replay\n  cluster:\n    server: ${url}`,
+      // Plain HTTP on loopback: @kubernetes/client-node accepts it only with TLS verification off.
+      `- name: replay\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true`,
       'contexts:',
       '- name: replay\n  context:\n    cluster: replay\n    user: fleetcast',
       'users:',
@@ -45,10 +46,10 @@ async function controllerFor(
 ) {
   api = await replayKubernetesApi(exchanges);
   const dir = tempDir();
-  const access = loadKubeAccess({ path: kubeconfigFor(api.url, dir.path) });
+  const kube = await connectKube({ path: kubeconfigFor(api.url, dir.path) });
   dir.remove();
   return new KubernetesLoadController({
-    api: new DeploymentsApi(access),
+    kube,
     namespace: 'default',
     servicesNamespace: 'default',
     deployment: options.deployment ?? 'loadgenerator',
@@ -137,7 +138,7 @@ describe('Kubernetes load controller (recorded Kubernetes API)', () => {
       file,
       stringify({
         'current-context': 'c',
-        clusters: [{ name: 'k', cluster: { server: api.url } }],
+        clusters: [{ name: 'k', cluster: { server: api.url, 'insecure-skip-tls-verify': true } }],
         contexts: [{ name: 'c', context: { cluster: 'k', user: 'u' } }],
         users: [
           {
@@ -147,19 +148,26 @@ describe('Kubernetes load controller (recorded Kubernetes API)', () => {
         ],
       }),
     );
-    const access = loadKubeAccess({ path: file });
+    const kube = await connectKube({ path: file });
     dir.remove();
-    expect(access.token).toBe('from-plugin');
-    await expect(new DeploymentsApi(access).read('default', 'loadgen')).rejects.toMatchObject({ code: 404 });
+    const controller = new KubernetesLoadController({
+      kube,
+      namespace: 'default',
+      servicesNamespace: 'default',
+      deployment: 'loadgen',
+      usersEnv: 'USERS',
+      rolloutTimeoutMs: 1000,
+    });
+    await expect(controller.prepare()).rejects.toMatchObject({ code: 'FLEETCAST_NOT_FOUND' });
     expect(api.received[0]!.authorization).toBe('Bearer from-plugin');
   });
 
   it('reports an API server that does not answer, and a kubeconfig without the context asked for', async () => {
     const dir = tempDir();
     const file = kubeconfigFor('http://127.0.0.1:1', dir.path);
-    expect(() => loadKubeAccess({ path: file, context: 'prod' })).toThrow(/no context "prod"/);
+    await expect(connectKube({ path: file, context: 'prod' })).rejects.toThrow(/no context "prod"/);
     const controller = new KubernetesLoadController({
-      api: new DeploymentsApi(loadKubeAccess({ path: file })),
+      kube: await connectKube({ path: file }),
       namespace: 'default',
       servicesNamespace: 'default',
       deployment: 'loadgenerator',
@@ -167,7 +175,7 @@ describe('Kubernetes load controller (recorded Kubernetes API)', () => {
       rolloutTimeoutMs: 1000,
     });
     await expect(controller.prepare()).rejects.toMatchObject({ code: 'FLEETCAST_BACKEND_UNREACHABLE' });
-    expect(() => loadKubeAccess({ path: join(dir.path, 'nope') })).toThrow(/does not exist/);
+    await expect(connectKube({ path: join(dir.path, 'nope') })).rejects.toThrow(/does not exist/);
     dir.remove();
   });
 

@@ -6,8 +6,8 @@
  */
 import type * as K8s from '@kubernetes/client-node';
 import { errorMessage, FleetcastError } from '../../../core/errors.js';
+import { type KubeConfigOptions, loadClient, loadKubeConfig } from '../../../core/kubernetes.js';
 import { displayName, type KubeObject } from '../plan/names.js';
-import { type KubeConfigOptions, loadClient, loadKubeConfig } from './client.js';
 
 export const FIELD_MANAGER = 'fleetcast';
 

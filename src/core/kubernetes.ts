@@ -1,7 +1,7 @@
 /**
  * Loading @kubernetes/client-node and the kubeconfig. The client is imported when a cluster is
- * first needed, never at start: `runtime validate` and `runtime plan` work offline, and the rest
- * of the CLI does not pay for its HTTP stack.
+ * first needed, never at start (by `runtime apply` and `collect`'s Kubernetes controller): `runtime validate`
+ * and `runtime plan` work offline, and the rest of the CLI does not pay for its HTTP stack.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as K8s from '@kubernetes/client-node';
-import { errorMessage, FleetcastError } from '../../../core/errors.js';
+import { errorMessage, FleetcastError } from './errors.js';
 
 export interface KubeConfigOptions {
   /** A kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the pod's service account). */
