@@ -162,6 +162,7 @@ export function registerTrain(program: Command, context: CliContext): void {
         test_rows: result.testRows,
         services: result.scores.services,
         mean: result.scores.mean,
+        saturation: saturationOf(result),
         ...(modelDir && !scratch ? { model: modelDir } : {}),
         ...(registered ? { registered } : {}),
         ...(plots ? { plots } : {}),
@@ -173,6 +174,16 @@ export function registerTrain(program: Command, context: CliContext): void {
         ].join('\n'),
       );
     });
+}
+
+/** Per service: where the training run saturated (from_users, held throughput), or null. */
+function saturationOf(result: ProtocolResult): Record<string, { from_users: number; throughput: number } | null> {
+  return Object.fromEntries(
+    result.model.params.services.map((s) => [
+      s.service,
+      s.saturation ? { from_users: s.saturation.fromUsers, throughput: s.saturation.throughput } : null,
+    ]),
+  );
 }
 
 const span = (levels: number[]): [number, number] => [levels[0] ?? Number.NaN, levels[levels.length - 1] ?? Number.NaN];
@@ -190,6 +201,14 @@ function markdown(result: ProtocolResult, modelDir: string | undefined, plots: s
     '',
     scoresMarkdown(result.scores),
   ];
+  const top = result.trainLevels[result.trainLevels.length - 1] ?? Number.POSITIVE_INFINITY;
+  const unsaturated = Object.entries(saturationOf(result)).filter(([, s]) => s === null);
+  if (result.testLevels.some((users) => users > top) && unsaturated.length > 0) {
+    lines.push(
+      '',
+      `above ${top} users the training run shows no saturation for ${unsaturated.length} service(s): their throughput and CPU there follow the proportional law and are upper bounds (the capacity where they bend is not in the data)`,
+    );
+  }
   if (modelDir) lines.push('', `model saved to ${modelDir}`);
   if (plots) lines.push('', 'plots:', ...plots.map((p) => `- ${p}`));
   return lines.join('\n');

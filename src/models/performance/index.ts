@@ -20,4 +20,5 @@ export {
 } from './model.js';
 export { type ProtocolInput, type ProtocolResult, runPerformanceProtocol, SPLITS, type SplitName } from './protocol.js';
 export { meanMetrics, scoresMarkdown } from './report.js';
+export { detectSaturation, type LevelPoint, type Saturation } from './saturation.js';
 export type { PerformanceInput, PerformanceOutput, ServiceModelParams } from './service-model.js';

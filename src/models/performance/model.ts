@@ -28,6 +28,9 @@ const ServiceParamsSchema = z
     cpuRequest: finite.optional(),
     neighbours: z.object({ responseTime: z.number().int(), throughput: z.number().int(), cpu: z.number().int() }),
     cpuLaw: z.object({ intercept: finite, perReplica: finite, demand: finite }),
+    saturation: z
+      .object({ fromUsers: finite, throughput: finite.nonnegative(), responseTimeSlope: finite.nonnegative() })
+      .optional(),
   })
   .refine(
     (p) =>

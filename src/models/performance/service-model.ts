@@ -5,11 +5,13 @@
  * per-user rate, which the closed-loop law makes nearly flat). Outside that range it switches to the
  * laws of `laws.ts`, anchored at the edge level so the two parts meet: throughput ∝ users at the
  * edge's per-user rate, CPU = edge CPU + demand·Δthroughput + idle-per-replica·Δreplicas, and the
- * response time of the edge level (the training data carries no sign of saturation, see the report).
+ * response time of the edge level. When the run stepped past the knee (`saturation.ts`), above the
+ * range throughput stays at the saturated value and response time grows along its saturated slope.
  */
 import { median } from '../data/aggregate.js';
 import type { LevelSummary, LoadStepRow, ServiceLevels } from '../data/types.js';
 import { type CpuLaw, fitCpuLaw } from './laws.js';
+import { detectSaturation, type Saturation } from './saturation.js';
 import { chooseNeighbours, interpolate, type Knot, type Level, smoothLevels } from './smoothing.js';
 
 export interface ServiceModelParams {
@@ -28,6 +30,8 @@ export interface ServiceModelParams {
   /** Neighbour counts chosen by cross-validation per target. */
   neighbours: { responseTime: number; throughput: number; cpu: number };
   cpuLaw: CpuLaw;
+  /** Present when the top training levels are past the knee (absent in models saved before it existed). */
+  saturation?: Saturation;
 }
 
 export interface PerformanceInput {
@@ -84,6 +88,8 @@ export function fitServiceModel(group: ServiceLevels, summaries: readonly LevelS
     neighbours,
     cpuLaw,
   };
+  const saturation = detectSaturation(summaries);
+  if (saturation) params.saturation = saturation;
   if (hasReplicas) params.replicas = summaries.map((s) => s.replicas!);
   const requests = summaries.map((s) => s.cpuRequest).filter((v): v is number => v !== undefined);
   if (requests.length > 0) params.cpuRequest = median(requests);
@@ -106,9 +112,13 @@ export function predictService(params: ServiceModelParams, input: PerformanceInp
   // Inside the range these are interpolations; outside they hold the edge value, and the laws
   // below carry the change in load.
   const edgeUsers = Math.min(Math.max(users, lo), hi);
-  const responseTime = interpolate(rt, edgeUsers);
-  const throughput = users * interpolate(rate, edgeUsers);
   const edgeThroughput = edgeUsers * interpolate(rate, edgeUsers);
+  const saturated = params.saturation !== undefined && users > hi;
+  const responseTime =
+    interpolate(rt, edgeUsers) + (saturated ? params.saturation!.responseTimeSlope * (users - hi) : 0);
+  // Saturated: hold the edge's own smoothed throughput (not the saturated levels' median) so the
+  // curve stays continuous where interpolation hands over to the law.
+  const throughput = saturated ? edgeThroughput : users * interpolate(rate, edgeUsers);
   let cpuValue = interpolate(cpu, edgeUsers) + params.cpuLaw.demand * (throughput - edgeThroughput);
   if (params.replicas && input.replicas !== undefined) {
     const trainedReplicas = interpolate(knotsOf(params.users, params.replicas), edgeUsers);
