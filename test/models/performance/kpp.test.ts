@@ -35,7 +35,8 @@ describe.skipIf(!present)('kpp performance protocol', () => {
     expect(mape.throughput).toBeLessThanOrEqual(6.1);
     expect(mape.cpu).toBeLessThanOrEqual(15.0);
     // Response time measured 6.33 %: level-to-level jumps of a few services (payment, currency)
-    // that no function of load explains. Guard against regression above the published 6.33 + 0.1.
+    // that no function of load explains — even a line fitted on the held-out polls scores 6.27
+    // (kpp-bounds.test.ts). Guard against regression above the published 6.33 + 0.1.
     expect(mape.response_time).toBeLessThanOrEqual(6.45);
     for (const s of Object.values(interpolation.scores.services)) {
       expect(Number.isFinite(s.rmse.response_time) && Number.isFinite(s.rmse.cpu)).toBe(true);
