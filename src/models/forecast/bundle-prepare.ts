@@ -107,9 +107,18 @@ export function prepareBundleSeries(
   return { series, step, skipped, repaired };
 }
 
+/**
+ * Numeric times below 1e11 are epoch seconds, larger ones epoch milliseconds: 1e11 ms is March 1973,
+ * while 1e11 s is the year 5138, so the two ranges cannot meet for real data (the rule pandas and
+ * DuckDB users meet as `unit='s'`). Without it, a seconds column became dates in January 1970.
+ */
+export const EPOCH_SECONDS_BELOW = 1e11;
+
 function toMs(value: unknown): number {
   if (value instanceof Date) return value.getTime();
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const number = Number(value);
+    return Math.abs(number) < EPOCH_SECONDS_BELOW ? number * 1000 : number;
+  }
   return typeof value === 'string' ? Date.parse(value) : Number.NaN;
 }

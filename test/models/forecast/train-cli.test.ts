@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../../helpers/cli.js';
@@ -42,6 +42,23 @@ describe('fleetcast train --task forecast', () => {
     expect(report.plots).toHaveLength(3);
     for (const path of report.plots) expect(existsSync(path)).toBe(true);
     expect(existsSync(join(dir.path, 'model', 'series.json'))).toBe(true);
+  });
+
+  it('reads a numeric time column in epoch seconds as seconds, not as milliseconds of 1970', async () => {
+    const start = Date.UTC(2025, 0, 6) / 1000;
+    const lines = ['ts,vm,cpu', ...trendSeasonAr(24 * 5, 3).map((v, t) => `${start + 3600 * t},vm-1,${v}`)];
+    writeFileSync(join(dir.path, 'seconds.csv'), `${lines.join('\n')}\n`);
+    const result = await runInProcess(
+      [
+        ...['train', '--task', 'forecast', '--data', 'seconds.csv', '--time-col', 'ts', '--id-col', 'vm'],
+        ...['--value-col', 'cpu', '--horizon', '6', '--season', '24', '--model', 'naive', '--out', 'seconds-model'],
+      ],
+      { cwd: dir.path },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const saved = readFileSync(join(dir.path, 'seconds-model', 'series.json'), 'utf8');
+    const lastMs = Number(/"lastMs":\s*(\d+)/.exec(saved)?.[1]);
+    expect(lastMs).toBe((start + 3600 * (24 * 5 - 1)) * 1000);
   });
 
   it('rejects --workers 0', async () => {
