@@ -57,7 +57,7 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--season <steps>', 'forecast: season length in steps (e.g. 288 for daily at 5 min)')
     .option(
       '--model <name>',
-      'forecast: auto (naive or ets, chosen per series on inner folds), naive, ets, gp, gru or pooled',
+      'forecast: auto (naive, ets or gp, chosen per series on inner folds as backtest does), naive, ets, gp, gru or pooled',
       'auto',
     )
     .option('--group-col <column>', 'forecast: the group column (archetype, service) that --model pooled pools within')

@@ -43,7 +43,7 @@ export interface FitBundleOptions {
   horizon: number;
   /** Season in steps (default 1: none). */
   season?: number;
-  /** A forecaster name, or `auto` (picks per series among naive and ets on inner folds). */
+  /** A forecaster name, or `auto` (picks per series on inner folds, as `backtest --models auto`). */
   model: string;
   /** Column naming each series' group (archetype, service) for fleet models such as `pooled`. */
   groupColumn?: string;

@@ -4,14 +4,15 @@
  * and out, so it crosses a thread or a Redis queue unchanged.
  */
 import { registerTask } from '../../core/queue/tasks.js';
-import { AutoForecaster } from '../backtest/auto.js';
+import { AutoForecaster, DEFAULT_AUTO_CANDIDATES } from '../backtest/auto.js';
 import { createForecaster, fleetFitter } from './registry.js';
 import type { Forecaster, ForecasterParams } from './types.js';
 
 export const FIT_FORECASTERS_TASK = 'models.fit-forecasters';
 
 export interface FitChunk {
-  /** A forecaster name, or `auto` (naive or ETS, chosen per series on inner folds). */
+  /** A forecaster name, or `auto` (chosen per series on inner folds among the same candidates as
+   *  `backtest --models auto`, so a backtest's choice is what training then fits). */
   model: string;
   horizon: number;
   season: number;
@@ -35,7 +36,7 @@ export function fitChunk(chunk: FitChunk): Record<string, ForecasterParams> {
   for (const s of chunk.series) {
     const forecaster: Forecaster =
       chunk.model === 'auto'
-        ? new AutoForecaster({ candidates: ['naive', 'ets'], horizon: chunk.horizon })
+        ? new AutoForecaster({ candidates: DEFAULT_AUTO_CANDIDATES, horizon: chunk.horizon })
         : createForecaster(chunk.model);
     forecaster.fit(s.values, { season: chunk.season, ...(s.segments ? { segments: s.segments } : {}) });
     out[s.id] = forecaster.toJSON();
