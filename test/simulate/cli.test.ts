@@ -161,5 +161,10 @@ describe('fleetcast simulate', () => {
     expect(noOutput.stderr).toMatch(/no output/);
     const wrongType = await runInProcess([...common, '--out', 'fleet.json'], { cwd: dir });
     expect(wrongType.stderr).toMatch(/\.csv or \.parquet/);
+    // A dataset-only flag without --dataset is refused rather than silently ignored.
+    const misplaced = await runInProcess([...common, '--split', '0.5,0.25,0.25', '--out', 'split.csv'], { cwd: dir });
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toMatch(/--split applies to a dataset folder only/);
+    expect(readdirSync(dir)).not.toContain('split.csv');
   });
 });

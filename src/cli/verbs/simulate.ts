@@ -118,7 +118,16 @@ export function registerSimulate(program: Command, context: CliContext): void {
     .option('--report <file>', 'also write the rightsizing report (one row per resource) to FILE.csv')
     .option('--plots <dir>', 'also write SVG plots: a few series with anomalies shaded, the utilisation distribution')
     .option('--json', 'print the summary as one JSON document')
-    .action(async (flags: SimulateFlags) => {
+    .action(async (flags: SimulateFlags, command: Command) => {
+      // --split and --shard-rows have defaults, so only an explicit value can be misplaced.
+      for (const option of ['split', 'shardRows'] as const) {
+        if (flags.dataset === undefined && command.getOptionValueSource(option) === 'cli') {
+          const flag = option === 'split' ? '--split' : '--shard-rows';
+          throw new FleetcastError('FLEETCAST_USAGE', `${flag} applies to a dataset folder only`, {
+            hint: `add --dataset DIR, or drop ${flag}`,
+          });
+        }
+      }
       const output = target(flags, context);
       const summary = await runSimulation({
         fleet: number(flags.fleet, '--fleet'),
