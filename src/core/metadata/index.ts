@@ -4,6 +4,7 @@ import { PostgresMetadataStore } from './postgres.js';
 import { SqliteMetadataStore } from './sqlite.js';
 import type { MetadataStore } from './types.js';
 
+export * from './api-keys.js';
 export { MIGRATION_NAMES } from './migrations.js';
 export { PostgresMetadataStore } from './postgres.js';
 export * from './runs.js';

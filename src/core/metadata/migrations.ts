@@ -262,6 +262,26 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0009_api_keys': {
+    async up(db: Kysely<unknown>) {
+      // API keys of the HTTP service (`fleetcast keys`), read by every replica on its reload interval.
+      // Only the sha256 of a key is stored. Revoking stamps revoked_at (rows are never deleted), so
+      // once keys are managed here, revoking the last one closes the service rather than opening it.
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('key_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('revoked_at', 'text')
+        // Written by the service at most once a minute per key, never on the request path.
+        .addColumn('last_used_at', 'text')
+        .execute();
+      await db.schema.createIndex('api_keys_name').on('api_keys').columns(['name']).execute();
+    },
+  },
 };
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

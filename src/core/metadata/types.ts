@@ -12,6 +12,20 @@ export interface MetadataTables {
   schedule_runs: ScheduleRunsTable;
   studies: StudiesTable;
   trials: TrialsTable;
+  api_keys: ApiKeysTable;
+}
+
+/** API keys of the HTTP service: the sha256 of each key, never the key (see api-keys.ts). */
+export interface ApiKeysTable {
+  /** `key_` + the first 12 hex digits of the hash: the name logs and rate limits use. */
+  id: string;
+  name: string;
+  key_sha256: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
 }
 
 export interface RegisteredModelsTable {
