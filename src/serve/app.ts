@@ -8,9 +8,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { FleetcastConfig } from '../core/config/schema.js';
-import { errorMessage, FleetcastError } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import { type OpenRegistry, openRegistry } from '../registry/index.js';
-import { KeyRing } from './auth/keys.js';
+import type { KeyRing } from './auth/keys.js';
+import { openKeyRing } from './auth/open.js';
 import { installAuth } from './auth/plugin.js';
 import { createPredictionCache, type PredictionCache } from './cache/index.js';
 import type { Readiness, ServeContext } from './context.js';
@@ -64,7 +65,7 @@ export interface ServeApp {
   metrics: ServeMetrics;
   keys: KeyRing;
   jobs: JobService;
-  /** Re-resolves the served aliases (hot swap) and re-reads the keys file when it changed. */
+  /** Re-resolves the served aliases (hot swap) and re-reads the keys file (when changed) and table. */
   refresh(): Promise<ModelSwap[]>;
   /** Marks the service stopping: readiness fails at once, before the listener closes. */
   beginShutdown(): void;
@@ -75,21 +76,6 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
   const { config } = options;
   const serve = config.serve;
   const logger = options.logger ?? pino({ level: 'silent' });
-  const keys = new KeyRing({
-    keys: config.apiKeys,
-    ...(serve.apiKeysFile ? { file: serve.apiKeysFile } : {}),
-    onWarning: (message) => logger.warn(message),
-  });
-  if (config.profile === 'production' && keys.open) {
-    throw new FleetcastError(
-      'FLEETCAST_PRODUCTION_UNSAFE',
-      'the production profile refuses to serve without API keys',
-      {
-        hint: 'set FLEETCAST_API_KEYS, or put keys in serve.api_keys_file (FLEETCAST_SERVE_API_KEYS_FILE)',
-      },
-    );
-  }
-  if (keys.open) logger.warn('no API keys are configured: the service is open to anyone who can reach it');
 
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
@@ -98,6 +84,8 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
   try {
     const opened = options.registry ?? (await openRegistry(config));
     if (!options.registry) cleanups.push(() => opened.close());
+    // Configuration, keys file and the keys table; refuses the production profile with none.
+    const keys = await openKeyRing({ config, metadata: opened.metadata, logger });
     const db = serveDb(opened.metadata);
     const jobStore = new JobStore(db);
 
@@ -281,10 +269,8 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
       keys,
       jobs,
       refresh: async () => {
-        if (keys.reload()) {
-          metrics.apiKeys.set(keys.size);
-          logger.info({ keys: keys.size }, 'API keys reloaded');
-        }
+        if (await keys.refresh()) logger.info({ keys: keys.size }, 'API keys reloaded');
+        metrics.apiKeys.set(keys.size);
         await shadowTraffic.refresh();
         return pool.refresh();
       },

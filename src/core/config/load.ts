@@ -94,14 +94,12 @@ function resolveConfig(input: ConfigInput, cwd: string, sources: Record<string, 
   return config;
 }
 
-/** The production profile refuses to start open to the world or on a single-host SQLite file. */
+/**
+ * The production profile refuses a single-host SQLite file. (Serving without API keys is refused by
+ * `serve` itself, which also reads the keys table: `fleetcast keys create` must run to make the first.)
+ */
 function checkProfile(config: FleetcastConfig): void {
   if (config.profile !== 'production') return;
-  if (config.apiKeys.length === 0 && config.serve.apiKeysFile === undefined) {
-    throw new FleetcastError('FLEETCAST_PRODUCTION_UNSAFE', 'the production profile needs API keys, and none are set', {
-      hint: 'set FLEETCAST_API_KEYS to a comma-separated list of keys (16+ characters each) or FLEETCAST_SERVE_API_KEYS_FILE, or use another profile',
-    });
-  }
   if (config.databaseUrl.startsWith('sqlite:') && !config.allowEmbeddedInProduction) {
     throw new FleetcastError(
       'FLEETCAST_PRODUCTION_UNSAFE',

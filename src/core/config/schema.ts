@@ -27,7 +27,7 @@ const ServeInputSchema = z
     /** Model references served (`NAME@prod`, `NAME:3`, `NAME`); the first is the default. */
     models: z.array(z.string().min(1)).min(1),
     default_model: z.string().min(1),
-    /** How often aliases are checked for a move (hot swap) and the keys file re-read; 0: never. */
+    /** How often aliases are checked for a move (hot swap) and the keys file and table re-read; 0: never. */
     reload_interval_seconds: z.number().min(0).max(86_400),
     /** Defaults for every model, and per-model settings under `models: {NAME: {…}}`. */
     batching: batchingSettings.extend({ models: z.record(z.string(), batchingSettings) }).partial(),

@@ -1,7 +1,7 @@
 /**
  * The API-key check, on every /api and /v2 route (health, readiness, metrics and the docs stay
  * open, so probes and scrapers need no secret). `Authorization: Bearer KEY` or `X-API-Key: KEY`.
- * With no keys configured the service is open (refused in the production profile at start).
+ * Open only when no source names a key (see KeyRing.open); never in the production profile.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FleetcastError } from '../../core/errors.js';

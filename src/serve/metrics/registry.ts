@@ -182,7 +182,7 @@ export class ServeMetrics {
     });
     this.apiKeys = new Gauge({
       name: 'fleetcast_api_keys',
-      help: 'API keys accepted now (0: the service is open)',
+      help: 'API keys in force now, from the configuration, the keys file and the keys table',
       registers,
     });
     this.driftPsi = new Gauge({
