@@ -11,6 +11,7 @@ import { registerCollect } from './verbs/collect.js';
 import { registerDemo } from './verbs/demo.js';
 import { registerDoctor } from './verbs/doctor.js';
 import { registerImport } from './verbs/import.js';
+import { registerKeys } from './verbs/keys.js';
 import { registerModels } from './verbs/models.js';
 import { registerPredict } from './verbs/predict.js';
 import { registerRuntime } from './verbs/runtime.js';
@@ -60,6 +61,7 @@ export function buildProgram(context: CliContext): Command {
   registerImport(program, context);
   registerCollect(program, context);
   registerServe(program, context);
+  registerKeys(program, context);
   registerDemo(program, context);
   return program;
 }
