@@ -25,7 +25,7 @@ import {
   studyOutput,
   usage,
   writePlot,
-} from './tune.js';
+} from './study-run.js';
 
 interface CalibrateOptions extends StudyRunFlags {
   example?: string;
