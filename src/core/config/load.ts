@@ -63,10 +63,15 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetcastConfig {
       sources[key] = layer.source;
     }
   }
-  return resolveConfig(merged, cwd, sources);
+  return resolveConfig(merged, cwd, sources, env);
 }
 
-function resolveConfig(input: ConfigInput, cwd: string, sources: Record<string, ConfigSource>): FleetcastConfig {
+function resolveConfig(
+  input: ConfigInput,
+  cwd: string,
+  sources: Record<string, ConfigSource>,
+  env: NodeJS.ProcessEnv,
+): FleetcastConfig {
   const defaults = defaultInput();
   const home = resolve(cwd, input.home ?? defaults.home);
   const queue = { ...defaults.queue, ...input.queue };
@@ -87,7 +92,7 @@ function resolveConfig(input: ConfigInput, cwd: string, sources: Record<string, 
       attempts: queue.attempts ?? defaults.queue.attempts!,
       backoffMs: queue.backoff_ms ?? defaults.queue.backoff_ms!,
     },
-    serve: resolveServeConfig(input.serve, cwd, input.profile ?? defaults.profile),
+    serve: resolveServeConfig(input.serve, cwd, input.profile ?? defaults.profile, env),
     sources,
   };
   checkProfile(config);

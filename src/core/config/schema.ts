@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { type TracingConfig, TracingInputSchema } from './tracing.js';
 
 export const PROFILES = ['local', 'development', 'staging', 'production'] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -74,6 +75,8 @@ const ServeInputSchema = z
       })
       .strict()
       .partial(),
+    /** OpenTelemetry traces over OTLP/HTTP (tracing.ts); off unless an endpoint is set. */
+    tracing: TracingInputSchema,
   })
   .strict()
   .partial();
@@ -155,6 +158,7 @@ export interface ServeConfig {
   shutdownTimeoutSeconds: number;
   drift: { baselineSize: number; windowSize: number };
   shadow: Record<string, string>;
+  tracing: TracingConfig;
 }
 
 export function defaultInput(): Required<
@@ -211,6 +215,9 @@ export const ENV_KEYS: Record<string, { key: string; type: 'string' | 'int' | 'n
   FLEETCAST_SERVE_API_KEYS_FILE: { key: 'serve.api_keys_file', type: 'string' },
   FLEETCAST_SERVE_RECORD_PREDICTIONS: { key: 'serve.predictions.record', type: 'bool' },
   FLEETCAST_SERVE_SHUTDOWN_TIMEOUT_SECONDS: { key: 'serve.shutdown_timeout_seconds', type: 'number' },
+  FLEETCAST_SERVE_OTLP_ENDPOINT: { key: 'serve.tracing.otlp_endpoint', type: 'string' },
+  FLEETCAST_SERVE_TRACING_SERVICE_NAME: { key: 'serve.tracing.service_name', type: 'string' },
+  FLEETCAST_SERVE_TRACING_SAMPLE_RATIO: { key: 'serve.tracing.sample_ratio', type: 'number' },
 };
 
 /** Variables that belong to the test and bench harnesses, not to the product's configuration. */

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { ConfigInput, Profile, ServeConfig } from './schema.js';
+import { resolveTracingConfig } from './tracing.js';
 
 export const SERVE_DEFAULTS = {
   port: 8080,
@@ -28,7 +29,13 @@ export const SERVE_DEFAULTS = {
   driftWindowSize: 500,
 } as const;
 
-export function resolveServeConfig(input: ConfigInput['serve'], cwd: string, profile: Profile): ServeConfig {
+/** `env` is read for the standard OTEL_* variables only (tracing.ts); FLEETCAST_* ones are already in `input`. */
+export function resolveServeConfig(
+  input: ConfigInput['serve'],
+  cwd: string,
+  profile: Profile,
+  env: NodeJS.ProcessEnv = {},
+): ServeConfig {
   const serve = input ?? {};
   const batchModels: ServeConfig['batching']['models'] = {};
   const defaults = {
@@ -77,5 +84,6 @@ export function resolveServeConfig(input: ConfigInput['serve'], cwd: string, pro
       baselineSize: serve.drift?.baseline_size ?? SERVE_DEFAULTS.driftBaselineSize,
       windowSize: serve.drift?.window_size ?? SERVE_DEFAULTS.driftWindowSize,
     },
+    tracing: resolveTracingConfig(serve.tracing, env),
   };
 }
