@@ -37,6 +37,7 @@ import { registerModelRoutes } from './routes/v1/models.js';
 import { registerPredictRoutes } from './routes/v1/predict.js';
 import { v2Routes } from './routes/v2/index.js';
 import { serveDb } from './tables.js';
+import { type ServeTracing, startTracing } from './tracing/index.js';
 
 export interface ServeAppOptions {
   config: FleetcastConfig;
@@ -65,6 +66,8 @@ export interface ServeApp {
   metrics: ServeMetrics;
   keys: KeyRing;
   jobs: JobService;
+  /** OpenTelemetry tracing; undefined when it is off (the default). */
+  tracing: ServeTracing | undefined;
   /** Re-resolves the served aliases (hot swap) and re-reads the keys file (when changed) and table. */
   refresh(): Promise<ModelSwap[]>;
   /** Marks the service stopping: readiness fails at once, before the listener closes. */
@@ -82,6 +85,9 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
     for (const step of cleanups.reverse()) await step().catch(() => {});
   };
   try {
+    // First in, so last out: the spans of the requests drained by app.close() are still exported.
+    const tracing = await startTracing({ config, logger });
+    if (tracing) cleanups.push(() => tracing.shutdown());
     const opened = options.registry ?? (await openRegistry(config));
     if (!options.registry) cleanups.push(() => opened.close());
     // Configuration, keys file and the keys table; refuses the production profile with none.
@@ -158,7 +164,7 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
     const recorder = serve.predictions.record ? new PredictionRecorder(db, logger) : undefined;
     if (recorder) cleanups.push(() => recorder.close());
     const feedback = new FeedbackStore(db, recorder);
-    const inference = new InferenceService({ pool, cache, metrics, recorder, drift, shadows: shadowTraffic });
+    const inference = new InferenceService({ pool, cache, metrics, recorder, drift, shadows: shadowTraffic, tracing });
 
     const dispatcher: JobDispatcher = config.redisUrl
       ? new BullmqDispatcher({ redisUrl: config.redisUrl, concurrency: serve.jobs.concurrency, logger, prefix })
@@ -243,6 +249,7 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
     app.removeContentTypeParser('text/plain');
     installValidation(app);
     installErrorHandlers(app);
+    tracing?.installHttp(app);
     installRequestHooks(app, { metrics, logInputs: serve.logInputs, stopping: () => stopping });
     installAuth(app, keys);
     await installSecurity(app, { config: serve, rateLimitRedis });
@@ -268,6 +275,7 @@ export async function buildServeApp(options: ServeAppOptions): Promise<ServeApp>
       metrics,
       keys,
       jobs,
+      tracing,
       refresh: async () => {
         if (await keys.refresh()) logger.info({ keys: keys.size }, 'API keys reloaded');
         metrics.apiKeys.set(keys.size);

@@ -26,27 +26,29 @@ export interface BatchingHooks {
   onBatch?(size: number): void;
 }
 
-interface Pending<I, O> {
+interface Pending<I, O, T> {
   input: I;
+  /** The caller's tag for this input, handed to `run` beside it (the tracing of its request). */
+  tag: T | undefined;
   enqueuedAt: number;
   resolve: (output: O) => void;
   reject: (error: unknown) => void;
 }
 
-export class DynamicBatcher<I, O> {
+export class DynamicBatcher<I, O, T = never> {
   private readonly maxBatchSize: number;
   private readonly maxWaitMs: number;
   private readonly maxConcurrentBatches: number;
-  private pending: Pending<I, O>[] = [];
+  private pending: Pending<I, O, T>[] = [];
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The item the armed timer is for; a new head means the timer must be re-armed. */
-  private timerFor: Pending<I, O> | undefined;
+  private timerFor: Pending<I, O, T> | undefined;
   private closed = false;
   private drained: (() => void)[] = [];
 
   constructor(
-    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly run: (inputs: I[], tags: readonly (T | undefined)[]) => Promise<O[]>,
     options: BatchingOptions,
     private readonly hooks: BatchingHooks = {},
   ) {
@@ -71,13 +73,16 @@ export class DynamicBatcher<I, O> {
     return this.inFlight;
   }
 
-  /** Resolves with this input's own output, or rejects with the error of the batch it ran in. */
-  submit(input: I): Promise<O> {
+  /**
+   * Resolves with this input's own output, or rejects with the error of the batch it ran in. `tag`
+   * travels with the input to `run` (untouched: the batcher only keeps it in order).
+   */
+  submit(input: I, tag?: T): Promise<O> {
     if (this.closed) {
       return Promise.reject(new FleetcastError('FLEETCAST_QUEUE_CLOSED', 'the batcher is closed'));
     }
     return new Promise<O>((resolve, reject) => {
-      const entry: Pending<I, O> = { input, enqueuedAt: performance.now(), resolve, reject };
+      const entry: Pending<I, O, T> = { input, tag, enqueuedAt: performance.now(), resolve, reject };
       if (this.maxBatchSize === 1) {
         this.dispatch([entry]);
         return;
@@ -144,7 +149,7 @@ export class DynamicBatcher<I, O> {
     this.timerFor = undefined;
   }
 
-  private dispatch(batch: Pending<I, O>[]): void {
+  private dispatch(batch: Pending<I, O, T>[]): void {
     this.inFlight += 1;
     try {
       this.hooks.onBatch?.(batch.length);
@@ -152,9 +157,10 @@ export class DynamicBatcher<I, O> {
       // A failing metrics hook must not lose the batch's callers.
     }
     const inputs = batch.map((entry) => entry.input);
+    const tags = batch.map((entry) => entry.tag);
     // Through a microtask so a `run` that throws synchronously rejects like one that rejects.
     Promise.resolve()
-      .then(() => this.run(inputs))
+      .then(() => this.run(inputs, tags))
       .then(
         (outputs) => {
           if (!Array.isArray(outputs) || outputs.length !== batch.length) {

@@ -8,12 +8,13 @@ import type { Predictor } from '../../models/index.js';
 import type { ModelVersion } from '../../registry/index.js';
 import { DynamicBatcher } from '../batching/index.js';
 import type { ServeMetrics } from '../metrics/registry.js';
+import { type PredictionTrace, traceBatch } from '../tracing/index.js';
 import { adapterFor, type ModelAdapter, type Outcome } from './adapters.js';
 import type { Row } from './fields.js';
 
 export class LoadedModel {
   readonly adapter: ModelAdapter;
-  readonly #batcher: DynamicBatcher<Row, Outcome>;
+  readonly #batcher: DynamicBatcher<Row, Outcome, PredictionTrace>;
   readonly #metrics: ServeMetrics;
   /** The `model` label of its metrics (a shadow version reports as `NAME:shadow`). */
   readonly #label: string;
@@ -32,8 +33,8 @@ export class LoadedModel {
     this.#metrics = metrics;
     this.#label = label;
     const model = label;
-    this.#batcher = new DynamicBatcher<Row, Outcome>(
-      (rows) => this.run(rows),
+    this.#batcher = new DynamicBatcher<Row, Outcome, PredictionTrace>(
+      (rows, traces) => this.run(rows, traces),
       { maxBatchSize: batching.maxBatchSize, maxWaitMs: batching.maxWaitMs },
       { onBatch: (size) => metrics.batchSize.observe({ model }, size) },
     );
@@ -47,15 +48,22 @@ export class LoadedModel {
     return this.version.version;
   }
 
-  /** One input through the batcher. */
-  submit(row: Row): Promise<Outcome> {
-    return this.#batcher.submit(row);
+  /** One input through the batcher; `trace` (tracing on) puts it in its request's trace. */
+  submit(row: Row, trace?: PredictionTrace): Promise<Outcome> {
+    return this.#batcher.submit(row, trace);
   }
 
-  /** Many inputs at once, bypassing the batcher (async jobs already come in batches). */
-  run(rows: Row[]): Promise<Outcome[]> {
-    const stop = this.#metrics.inferenceDuration.startTimer({ model: this.#label });
-    return this.adapter.predict(rows).finally(() => stop());
+  /**
+   * Many inputs at once, bypassing the batcher (async jobs already come in batches). `traces` holds
+   * the prediction of each input when it came through the batcher with tracing on: only then does
+   * the run get a span.
+   */
+  run(rows: Row[], traces?: readonly (PredictionTrace | undefined)[]): Promise<Outcome[]> {
+    const predict = () => {
+      const stop = this.#metrics.inferenceDuration.startTimer({ model: this.#label });
+      return this.adapter.predict(rows).finally(() => stop());
+    };
+    return traces?.some(Boolean) ? traceBatch(this, traces, predict) : predict();
   }
 
   acquire(): () => void {

@@ -45,6 +45,20 @@ describe('DynamicBatcher', () => {
     await batcher.close();
   });
 
+  it('hands each input’s tag to run beside it, in order (how a request’s trace reaches its batch)', async () => {
+    const seen: Array<Array<string | undefined>> = [];
+    const batcher = new DynamicBatcher<number, number, string>(
+      async (inputs, tags) => {
+        seen.push([...tags]);
+        return inputs;
+      },
+      { maxBatchSize: 3, maxWaitMs: 1000 },
+    );
+    await Promise.all([batcher.submit(1, 'a'), batcher.submit(2), batcher.submit(3, 'c')]);
+    expect(seen).toEqual([['a', undefined, 'c']]);
+    await batcher.close();
+  });
+
   it('dispatches a full batch at once without waiting for maxWaitMs', async () => {
     const sizes: number[] = [];
     const { run } = recordingRun();

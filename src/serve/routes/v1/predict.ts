@@ -22,7 +22,7 @@ export function registerPredictRoutes(app: FastifyInstance, context: ServeContex
     const input = inputOf(body);
     request.servedModel = name;
     return context.inference.withModel(name, body.version, async (model) => {
-      const [result] = await context.inference.predictMany(model, [input], request.id);
+      const [result] = await context.inference.predictMany(model, [input], request.id, request.traceContext);
       return {
         ...result!.output,
         model: model.name,
@@ -73,7 +73,7 @@ export function registerPredictRoutes(app: FastifyInstance, context: ServeContex
       const body = request.body as z.infer<typeof BatchBody>;
       request.servedModel = name;
       return context.inference.withModel(name, body.version, async (model) => {
-        const results = await context.inference.predictMany(model, body.inputs, request.id);
+        const results = await context.inference.predictMany(model, body.inputs, request.id, request.traceContext);
         return {
           model: model.name,
           version: model.number,

@@ -3,7 +3,7 @@
  * health, metadata, and infer with tensor JSON. Errors are `{error: "…"}` (400 for a bad request,
  * 404 for an unknown model or version, as KServe's own server answers), not the v1 envelope.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { VERSION } from '../../../core/version.js';
 import type { ServeContext } from '../../context.js';
@@ -122,19 +122,19 @@ export async function v2Routes(app: FastifyInstance, context: ServeContext): Pro
   );
 
   const infer = async (
-    requestId: string,
+    request: FastifyRequest,
     model: string,
     version: string | undefined,
     body: z.infer<typeof InferRequest>,
   ) =>
     context.inference.withModel(model, version, async (loaded) => {
       const rows = tensorsToRows(body.inputs as Tensor[], loaded.adapter.inputs);
-      const results = await context.inference.predictMany(loaded, rows, requestId);
+      const results = await context.inference.predictMany(loaded, rows, request.id, request.traceContext);
       const outputRows: Row[] = results.flatMap((r) => loaded.adapter.tensorRows(r.output));
       return {
         model_name: model,
         model_version: String(loaded.number),
-        id: body.id ?? requestId,
+        id: body.id ?? request.id,
         parameters: { prediction_ids: results.map((r) => r.prediction_id) },
         outputs: rowsToTensors(
           outputRows,
@@ -155,7 +155,7 @@ export async function v2Routes(app: FastifyInstance, context: ServeContext): Pro
     (request) => {
       const { model } = request.params as z.infer<typeof ModelPath>;
       request.servedModel = model;
-      return infer(request.id, model, undefined, request.body as z.infer<typeof InferRequest>);
+      return infer(request, model, undefined, request.body as z.infer<typeof InferRequest>);
     },
   );
   app.post(
@@ -164,7 +164,7 @@ export async function v2Routes(app: FastifyInstance, context: ServeContext): Pro
     (request) => {
       const { model, version } = request.params as z.infer<typeof VersionPath>;
       request.servedModel = model;
-      return infer(request.id, model, version, request.body as z.infer<typeof InferRequest>);
+      return infer(request, model, version, request.body as z.infer<typeof InferRequest>);
     },
   );
 }
