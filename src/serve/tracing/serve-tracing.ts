@@ -70,9 +70,12 @@ export class ServeTracing {
     return new PredictionTrace(this.#sdk.tracer, parent ?? ROOT_CONTEXT, model, inputs);
   }
 
-  /** Exports every span ended so far (tests; an operator's SIGHUP could too). */
+  /**
+   * Exports every span ended so far. A failed export is the exporter's to report (it is logged,
+   * throttled), not the caller's: this never rejects.
+   */
   forceFlush(): Promise<void> {
-    return this.#sdk.forceFlush();
+    return this.#sdk.forceFlush().catch(() => {});
   }
 
   /**

@@ -93,9 +93,9 @@ describe('a collector that is down', () => {
     expect(times.at(-1)).toBeLessThan(1000);
 
     // Two export attempts, both refused: one warning, not one per attempt.
-    await serve.tracing!.forceFlush().catch(() => {});
+    await serve.tracing!.forceFlush();
     await timedPredictions(base, 2);
-    await serve.tracing!.forceFlush().catch(() => {});
+    await serve.tracing!.forceFlush();
     const warnings = lines.filter((line) => String(line.msg).startsWith('tracing: cannot export'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, endpoint: expect.stringContaining('/v1/traces') });
@@ -117,6 +117,31 @@ describe('a collector that is down', () => {
     expect(took).toBeGreaterThan(1500);
     expect(took).toBeLessThan(4000);
     expect(lines.some((line) => line.msg === 'tracing: gave up exporting the last spans at shutdown')).toBe(true);
+  });
+});
+
+describe('a collector that refuses exports for a while', () => {
+  it('warns once, then says so when exports work again, and loses only the refused spans', async () => {
+    const receiver = await startOtlpReceiver();
+    opened.push(receiver);
+    const { serve, base, lines } = await served({ tracing: { otlp_endpoint: receiver.url } });
+    receiver.status = 400; // not retryable: each export fails at once
+    await call(base, '/healthz');
+    await serve.tracing!.forceFlush();
+    await call(base, '/healthz');
+    await serve.tracing!.forceFlush();
+    receiver.status = 200;
+    const traceId = randomBytes(16).toString('hex');
+    await call(base, '/healthz', { headers: { traceparent: traceparent(traceId, true) } });
+    await serve.tracing!.forceFlush();
+    const tracingLines = lines.filter((line) => String(line.msg).startsWith('tracing: '));
+    expect(tracingLines.map((line) => line.msg)).toEqual([
+      'tracing: exporting spans over OTLP/HTTP',
+      'tracing: cannot export spans to the collector; requests are not affected',
+      'tracing: span export works again',
+    ]);
+    expect(tracingLines[1]).toMatchObject({ spans_lost: 1 });
+    expect(receiver.spans().map((span) => span.traceId)).toEqual([traceId]);
   });
 });
 

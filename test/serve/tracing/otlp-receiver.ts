@@ -28,6 +28,8 @@ export interface OtlpReceiver {
   bodies: string[];
   /** Every request line seen, e.g. `POST /v1/traces application/json`. */
   requests: string[];
+  /** The status the next exports get; anything but 200 refuses them (and keeps nothing). */
+  status: number;
   spans(): ReceivedSpan[];
   close(): Promise<void>;
 }
@@ -104,12 +106,17 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const bodies: string[] = [];
   const requests: string[] = [];
   const received: ReceivedSpan[] = [];
+  const state = { status: 200 };
   const server: Server = createServer((request, response) => {
     requests.push(`${request.method} ${request.url} ${request.headers['content-type']}`);
     readBody(request).then(
       (body) => {
         if (request.method !== 'POST' || request.url !== '/v1/traces') {
           response.writeHead(404).end();
+          return;
+        }
+        if (state.status !== 200) {
+          response.writeHead(state.status).end();
           return;
         }
         bodies.push(body);
@@ -131,6 +138,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${address.port}`,
     bodies,
     requests,
+    get status() {
+      return state.status;
+    },
+    set status(value: number) {
+      state.status = value;
+    },
     spans: () => [...received],
     close: () =>
       new Promise((resolve) => {
