@@ -3,6 +3,7 @@
  * downloaded), and small helpers to build an app on it and call it over a real socket.
  */
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/core/config/load.js';
 import type { ConfigInput, FleetcastConfig } from '../../src/core/config/schema.js';
 import {
@@ -112,6 +113,28 @@ export async function buildApp(fixture: Fixture, options: Partial<ServeAppOption
 }
 
 /** Listens on an ephemeral loopback port; returns the base URL. */
+export interface Served {
+  readonly fixture: Fixture;
+  readonly serve: ServeApp;
+  /** The listening app's base URL. */
+  readonly base: string;
+}
+
+/** One fixture and app for the whole file, listening on a real socket; closed after the file. */
+export function servedFixture(): Served {
+  const served = {} as { fixture: Fixture; serve: ServeApp; base: string };
+  beforeAll(async () => {
+    served.fixture = await createFixture();
+    served.serve = await buildApp(served.fixture);
+    served.base = await listen(served.serve);
+  });
+  afterAll(async () => {
+    await served.serve?.close();
+    await served.fixture?.close();
+  });
+  return served;
+}
+
 export async function listen(serve: ServeApp): Promise<string> {
   await serve.app.listen({ port: 0, host: '127.0.0.1' });
   const address = serve.app.server.address();

@@ -1,35 +1,21 @@
 /** Feedback, health and readiness, the OpenAPI document and docs, request ids and security headers. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServeApp } from '../../src/serve/index.js';
+import { describe, expect, it } from 'vitest';
 import { serveDb } from '../../src/serve/tables.js';
-import { buildApp, call, createFixture, type Fixture, listen } from './fixtures.js';
+import { call, servedFixture } from './fixtures.js';
 
-let fixture: Fixture;
-let serve: ServeApp;
-let base: string;
-
-beforeAll(async () => {
-  fixture = await createFixture();
-  serve = await buildApp(fixture);
-  base = await listen(serve);
-});
-
-afterAll(async () => {
-  await serve?.close();
-  await fixture?.close();
-});
+const served = servedFixture();
 
 describe('feedback', () => {
   it('stores a corrected label for a prediction, with its input and output', async () => {
-    const predicted = await call(base, '/api/v1/models/cost/predict', {
+    const predicted = await call(served.base, '/api/v1/models/cost/predict', {
       body: { input: { cpu: 2, memory: 4, spot: 0 } },
     });
-    const reply = await call(base, '/api/v1/feedback', {
+    const reply = await call(served.base, '/api/v1/feedback', {
       body: { prediction_id: predicted.body.prediction_id, label: '0.2', comment: 'the bill said 0.2' },
     });
     expect(reply.status).toBe(201);
     expect(reply.body.feedback_id).toMatch(/^[0-9a-f-]{36}$/);
-    const row = await serveDb(fixture.opened.metadata)
+    const row = await serveDb(served.fixture.opened.metadata)
       .selectFrom('serve_feedback')
       .selectAll()
       .where('feedback_id', '=', reply.body.feedback_id)
@@ -45,17 +31,17 @@ describe('feedback', () => {
   });
 
   it('answers 404 for an unknown prediction id and 400 without a label', async () => {
-    const unknown = await call(base, '/api/v1/feedback', { body: { prediction_id: 'nope', label: 'x' } });
+    const unknown = await call(served.base, '/api/v1/feedback', { body: { prediction_id: 'nope', label: 'x' } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('FLEETCAST_NOT_FOUND');
-    expect((await call(base, '/api/v1/feedback', { body: { prediction_id: 'nope' } })).status).toBe(400);
+    expect((await call(served.base, '/api/v1/feedback', { body: { prediction_id: 'nope' } })).status).toBe(400);
   });
 });
 
 describe('health, readiness and docs', () => {
   it('is alive and ready with every model loaded and the stores reachable', async () => {
-    expect((await call(base, '/healthz')).body).toEqual({ status: 'ok' });
-    const ready = await call(base, '/readyz');
+    expect((await call(served.base, '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await call(served.base, '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'ready',
@@ -70,7 +56,7 @@ describe('health, readiness and docs', () => {
   });
 
   it('publishes an OpenAPI 3 document of every v1 route, and the docs page without a CDN', async () => {
-    const doc = await call(base, '/openapi.json');
+    const doc = await call(served.base, '/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     for (const path of [
@@ -91,16 +77,16 @@ describe('health, readiness and docs', () => {
     }
     const predict = doc.body.paths['/api/v1/models/{name}/predict'].post;
     expect(predict.requestBody.content['application/json'].schema.properties).toHaveProperty('input');
-    const page = await call(base, '/docs/');
+    const page = await call(served.base, '/docs/');
     expect(page.status).toBe(200);
     expect(page.text).toContain('swagger');
     expect(page.text).not.toMatch(/https?:\/\/(cdn|unpkg)/);
   });
 
   it('echoes a sane X-Request-Id, replaces a wild one, and sends security headers', async () => {
-    const kept = await call(base, '/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    const kept = await call(served.base, '/healthz', { headers: { 'x-request-id': 'abc-123' } });
     expect(kept.headers.get('x-request-id')).toBe('abc-123');
-    const wild = await call(base, '/api/v1/models/nope', { headers: { 'x-request-id': 'a b <script>' } });
+    const wild = await call(served.base, '/api/v1/models/nope', { headers: { 'x-request-id': 'a b <script>' } });
     expect(wild.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(wild.body.request_id).toBe(wild.headers.get('x-request-id'));
     expect(kept.headers.get('x-content-type-options')).toBe('nosniff');
@@ -109,6 +95,6 @@ describe('health, readiness and docs', () => {
   });
 
   it('leaves / free for the dashboard', async () => {
-    expect((await call(base, '/')).status).toBe(404);
+    expect((await call(served.base, '/')).status).toBe(404);
   });
 });

@@ -1,34 +1,24 @@
 /** The Open Inference Protocol v2 on the same server: health, metadata, infer with tensor JSON, {error}. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServeApp } from '../../src/serve/index.js';
-import { buildApp, call, createFixture, type Fixture, listen } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { call, servedFixture } from './fixtures.js';
 
-let fixture: Fixture;
-let serve: ServeApp;
-let base: string;
-
-beforeAll(async () => {
-  fixture = await createFixture();
-  serve = await buildApp(fixture);
-  base = await listen(serve);
-});
-
-afterAll(async () => {
-  await serve?.close();
-  await fixture?.close();
-});
+const served = servedFixture();
 
 describe('open inference protocol v2', () => {
   it('reports server metadata, liveness and readiness', async () => {
-    expect((await call(base, '/v2')).body).toMatchObject({ name: 'fleetcast', extensions: [] });
-    expect((await call(base, '/v2/health/live')).body).toEqual({ live: true });
-    expect((await call(base, '/v2/health/ready')).body).toEqual({ ready: true });
-    expect((await call(base, '/v2/models/cost/ready')).body).toEqual({ name: 'cost', version: '1', ready: true });
-    expect((await call(base, '/v2/models/cost/versions/1/ready')).status).toBe(200);
+    expect((await call(served.base, '/v2')).body).toMatchObject({ name: 'fleetcast', extensions: [] });
+    expect((await call(served.base, '/v2/health/live')).body).toEqual({ live: true });
+    expect((await call(served.base, '/v2/health/ready')).body).toEqual({ ready: true });
+    expect((await call(served.base, '/v2/models/cost/ready')).body).toEqual({
+      name: 'cost',
+      version: '1',
+      ready: true,
+    });
+    expect((await call(served.base, '/v2/models/cost/versions/1/ready')).status).toBe(200);
   });
 
   it('describes a model with tensor datatypes and shapes', async () => {
-    const meta = await call(base, '/v2/models/cost');
+    const meta = await call(served.base, '/v2/models/cost');
     expect(meta.body).toEqual({
       name: 'cost',
       versions: ['1'],
@@ -40,7 +30,7 @@ describe('open inference protocol v2', () => {
       ],
       outputs: [{ name: 'hourly_cost', datatype: 'FP64', shape: [-1] }],
     });
-    expect((await call(base, '/v2/models/perf/versions/1')).body.inputs[0]).toEqual({
+    expect((await call(served.base, '/v2/models/perf/versions/1')).body.inputs[0]).toEqual({
       name: 'service',
       datatype: 'BYTES',
       shape: [-1],
@@ -48,7 +38,7 @@ describe('open inference protocol v2', () => {
   });
 
   it('infers from one tensor per input field', async () => {
-    const reply = await call(base, '/v2/models/cost/infer', {
+    const reply = await call(served.base, '/v2/models/cost/infer', {
       body: {
         id: 'req-1',
         inputs: [
@@ -67,7 +57,7 @@ describe('open inference protocol v2', () => {
   });
 
   it("infers from the graph's own [N, k] tensor, and on a named version", async () => {
-    const reply = await call(base, '/v2/models/cost/versions/1/infer', {
+    const reply = await call(served.base, '/v2/models/cost/versions/1/infer', {
       body: { inputs: [{ name: 'X', shape: [1, 3], datatype: 'FP32', data: [1, 10, 0] }] },
     });
     expect(reply.status).toBe(200);
@@ -75,7 +65,7 @@ describe('open inference protocol v2', () => {
   });
 
   it('speaks BYTES for text inputs and forecasts as rows of steps', async () => {
-    const perf = await call(base, '/v2/models/perf/infer', {
+    const perf = await call(served.base, '/v2/models/perf/infer', {
       body: {
         inputs: [
           { name: 'service', shape: [1], datatype: 'BYTES', data: ['api'] },
@@ -86,13 +76,13 @@ describe('open inference protocol v2', () => {
     });
     expect(perf.status).toBe(200);
     expect(perf.body.outputs.map((o: { name: string }) => o.name)).toEqual(['cpu']);
-    const fleet = await call(base, '/v2/models/fleet/infer', {
+    const fleet = await call(served.base, '/v2/models/fleet/infer', {
       body: { inputs: [{ name: 'id', shape: [2], datatype: 'BYTES', data: ['a', 'b'] }] },
     });
     expect(fleet.status).toBe(200);
     const series = fleet.body.outputs.find((o: { name: string }) => o.name === 'series_id');
     expect(series.shape).toEqual([12]);
-    const single = await call(base, '/v2/models/fc/infer', {
+    const single = await call(served.base, '/v2/models/fc/infer', {
       body: { inputs: [{ name: 'horizon', shape: [1], datatype: 'INT64', data: [4] }] },
     });
     const mean = single.body.outputs.find((o: { name: string }) => o.name === 'mean');
@@ -114,13 +104,13 @@ describe('open inference protocol v2', () => {
       ],
     ];
     for (const [path, body, status] of cases) {
-      const reply = await call(base, path, { body });
+      const reply = await call(served.base, path, { body });
       expect(reply.status, `${path} ${JSON.stringify(body)}`).toBe(status);
       expect(typeof reply.body.error).toBe('string');
     }
-    const malformed = await call(base, '/v2/models/cost/infer', { raw: '{' });
+    const malformed = await call(served.base, '/v2/models/cost/infer', { raw: '{' });
     expect(malformed.status).toBe(400);
     expect(typeof malformed.body.error).toBe('string');
-    expect((await call(base, '/v2/nothing')).body).toHaveProperty('error');
+    expect((await call(served.base, '/v2/nothing')).body).toHaveProperty('error');
   });
 });
