@@ -81,7 +81,8 @@ describe('runStudy on the local pool', () => {
       task: 'test.tune-objective',
       input: { mode: 'slow-right-half' },
       trials: 8,
-      timeoutMs: 400,
+      // Wide enough for a fast trial on a loaded 2-core CI box (worker start-up included).
+      timeoutMs: 1_500,
     });
     const history = await study.history();
     expect(summary.told).toBe(8);
@@ -90,7 +91,7 @@ describe('runStudy on the local pool', () => {
     }
     expect(summary.timeout).toBeGreaterThan(0);
     const slow = history.find((t) => t.state === 'timeout')!;
-    expect(study.result(slow.trialId)?.error).toBe('no result within 400 ms');
+    expect(study.result(slow.trialId)?.error).toBe('no result within 1500 ms');
   });
 
   it('retries a failing evaluation, and tells failed once the attempts are spent', async () => {
