@@ -89,6 +89,21 @@ describe('rightsizing report', () => {
     expect(cpuCounts.reduce((a, b) => a + b, 0)).toBe(30);
   });
 
+  it('plots every anomalous resource when the fleet has fewer of them than plots', async () => {
+    const options = { fleet: 12, days: 2, interval: '30m', seed: 3, anomalyRate: 0.05 };
+    const anomalous = [...simulateFleet(resolveFleetSpec(options))]
+      .map((r) => r.summary.plan)
+      .filter((plan) => plan.anomalies.length > 0);
+    // Precondition: 1–3 anomalous resources, some past the first four (the fallback series).
+    expect(anomalous.length).toBeGreaterThan(0);
+    expect(anomalous.length).toBeLessThan(4);
+    expect(anomalous.some((plan) => plan.index >= 4)).toBe(true);
+    const summary = await runSimulation({ ...options, output: { kind: 'none' }, plots: join(dir, 'few-plots') });
+    const plotted = (summary.plots ?? []).map((f) => basename(f));
+    for (const plan of anomalous) expect(plotted).toContain(`series-${plan.id}.svg`);
+    expect(plotted.filter((f) => f.startsWith('series-'))).toHaveLength(4);
+  });
+
   it('is written by `simulate --report` and summarised in --json', async () => {
     const result = await runInProcess(
       ['simulate', '--fleet', '10', '--days', '1', '--out', 'f.csv', '--report', 'r.csv', '--json'],

@@ -105,7 +105,8 @@ export class PlotCollector {
     const end = new Date(this.spec.startMs + this.spec.rowsPerResource * this.spec.stepMs).toISOString();
     const chosen = [...this.traces.values()];
     const anomalous = chosen.filter((t) => t.hasAnomalies);
-    const plotted = (anomalous.length >= this.count ? anomalous : chosen).slice(0, this.count);
+    // Anomalous series first, so a fleet with fewer anomalies than plots still shows every one of them.
+    const plotted = [...anomalous, ...chosen.filter((t) => !t.hasAnomalies)].slice(0, this.count);
     const written: string[] = [];
     for (const trace of plotted) {
       this.close(trace);
