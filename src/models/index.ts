@@ -1,4 +1,5 @@
 /** The models capability's public door. Importing it registers the built-in flavors' loaders. */
+import { registerChronosFlavor } from './chronos/index.js';
 import { registerForecasterFlavor } from './forecast/index.js';
 import { registerOnnxFlavor } from './onnx/index.js';
 import { registerPerformanceFlavor } from './performance/index.js';
@@ -7,6 +8,7 @@ import { registerTextClassifierFlavor } from './text/index.js';
 export * from './artifact/flavors.js';
 export * from './artifact/manifest.js';
 export * from './backtest/index.js';
+export * from './chronos/index.js';
 export * from './data/index.js';
 export * from './forecast/index.js';
 export * from './metrics/index.js';
@@ -19,3 +21,4 @@ registerPerformanceFlavor();
 registerForecasterFlavor();
 registerOnnxFlavor();
 registerTextClassifierFlavor();
+registerChronosFlavor();

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
-import { isHfTextClassifierFolder, readOnnxSignature, saveOnnxModel, saveTextClassifier } from '../../models/index.js';
+import {
+  isChronosBoltFolder,
+  isHfTextClassifierFolder,
+  readOnnxSignature,
+  saveChronosModel,
+  saveOnnxModel,
+  saveTextClassifier,
+} from '../../models/index.js';
 import { type ModelVersion, openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 
@@ -33,7 +40,7 @@ export function registerModels(program: Command, context: CliContext): void {
       'register a model folder (with fleetcast.json), an .onnx file or a train run as the next version of NAME',
     )
     .argument('<name>', 'model name')
-    .argument('[path]', 'model folder, or an .onnx file with --signature')
+    .argument('[path]', 'model folder, a Hugging Face folder (text classifier, Chronos-Bolt) or an .onnx file')
     .option('--from-run <run>', 'register the model a fleetcast train run produced (its run_id) instead of PATH')
     .option('--env <alias>', 'point this alias (dev, staging, prod or any word) at the new version')
     .option('--tag <key=value>', 'tag the version (repeatable)', collectTags, {})
@@ -176,18 +183,24 @@ export function registerModels(program: Command, context: CliContext): void {
 
 /**
  * A model folder; a Hugging Face text-classification folder exported to ONNX (config.json,
- * tokenizer.json, onnx/model.onnx); or a bare ONNX file (from skl2onnx or torch.onnx.export). The
- * last two are made into a Fleetcast model folder first.
+ * tokenizer.json, onnx/model.onnx); a Chronos-Bolt folder with an ONNX export (config.json,
+ * model.onnx); or a bare ONNX file (from skl2onnx or torch.onnx.export). All but the first are made
+ * into a Fleetcast model folder first.
  */
 async function registerPath(
   source: string,
   signature: string | undefined,
   register: (dir: string, source: string) => Promise<ModelVersion>,
 ): Promise<ModelVersion> {
-  if (isHfTextClassifierFolder(source)) {
+  const wrap = isChronosBoltFolder(source)
+    ? saveChronosModel
+    : isHfTextClassifierFolder(source)
+      ? saveTextClassifier
+      : undefined;
+  if (wrap) {
     const scratch = mkdtempSync(join(tmpdir(), 'fleetcast-hf-'));
     try {
-      await saveTextClassifier(source, join(scratch, 'model'));
+      await wrap(source, join(scratch, 'model'));
       return await register(join(scratch, 'model'), source);
     } finally {
       rmSync(scratch, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { makeFolderSync } from '../../core/folders.js';
 import { VERSION } from '../../core/version.js';
 
 export const MANIFEST_FILE = 'fleetcast.json';
-export const FLAVORS = ['forecaster', 'performance', 'text-classifier', 'onnx'] as const;
+export const FLAVORS = ['forecaster', 'performance', 'text-classifier', 'onnx', 'chronos'] as const;
 export type Flavor = (typeof FLAVORS)[number];
 
 const FieldSchema = z

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { errorMessage, FleetcastError } from '../../core/errors.js';
 import { type FlavorLoader, type Predictor, registerFlavor } from '../artifact/flavors.js';
 import { type FieldSpec, type ModelManifest, saveModel } from '../artifact/manifest.js';
+import { loadOrt, type Ort } from './runtime.js';
 
 export const ONNX_FILE = 'model.onnx';
 
@@ -40,12 +41,7 @@ const OnnxSignatureSchema = z
   .strict();
 export type OnnxSignature = z.infer<typeof OnnxSignatureSchema>;
 
-type Ort = typeof import('onnxruntime-node');
-let ortModule: Promise<Ort> | undefined;
-const ort = (): Promise<Ort> => {
-  ortModule ??= import('onnxruntime-node').then((m) => ((m as { default?: Ort }).default ?? m) as Ort);
-  return ortModule;
-};
+const ort = loadOrt;
 
 /** Parses a signature file (`--signature sig.json`) with a clear error for each problem. */
 export function readOnnxSignature(path: string): OnnxSignature {

@@ -7,7 +7,7 @@
  * [CLS] position. With `quantized`, matmul weights and word embeddings are stored INT8 and
  * dequantized in the graph (weight-only QDQ), the layout of an `onnx/model_quantized.onnx`.
  */
-import { DataType, type ModelSpec, modelProto, type NodeSpec, type TensorSpec } from './proto.js';
+import { DataType, type ModelSpec, modelProto, type NodeSpec, type TensorSpec } from '../../onnx/proto.js';
 import { type LayerNorm, type Linear, quantizeInt8, type TinyDistilBertWeights } from './weights.js';
 
 /** torch.finfo(torch.float32).min, what DistilBERT fills masked attention scores with. */

@@ -1,8 +1,9 @@
 /**
- * A small ONNX protobuf encoder, the approach of `../onnx/writer.ts` generalised to what a
- * transformer graph needs: int64/int8/bool tensors in `raw_data`, node attributes (ints, floats,
- * negative axes) and symbolic dimensions. It builds Buffers instead of number arrays so 100 KB of
- * weights encode without copying them element by element. Field numbers are those of onnx.proto.
+ * A small ONNX protobuf encoder, the approach of `./writer.ts` generalised to what built-in test
+ * graphs need (the tiny DistilBERT of text/tiny, the tiny Chronos-Bolt of chronos/tiny):
+ * int64/int8/bool tensors in `raw_data`, node attributes (ints, floats, negative axes) and symbolic
+ * dimensions. It builds Buffers instead of number arrays so 100 KB of weights encode without
+ * copying them element by element. Field numbers are those of onnx.proto.
  */
 
 /** ONNX TensorProto.DataType values used here. */
