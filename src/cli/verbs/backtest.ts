@@ -9,7 +9,9 @@ import {
   prepareSeries,
   readSeriesCsv,
   runBacktest,
+  zeroShotForecasts,
 } from '../../models/backtest/index.js';
+import { openChronosBolt } from '../../models/chronos/index.js';
 import { writeForecastPlots } from '../../models/plots/index.js';
 import type { CliContext } from '../context.js';
 
@@ -25,6 +27,7 @@ interface BacktestFlags {
   groupCol?: string;
   autoCandidates?: string;
   plots?: string;
+  chronos?: string;
   json?: boolean;
 }
 
@@ -57,18 +60,28 @@ export function registerBacktest(program: Command, context: CliContext): void {
     .option('--season <steps>', 'season length in steps (e.g. 24 for hourly data with a daily cycle)')
     .option(
       '--models <list>',
-      'comma-separated: auto, naive, ets, gp, gru, pooled (naive always runs: it is the baseline)',
+      'comma-separated: auto, naive, ets, gp, gru, pooled, chronos (naive always runs: it is the baseline)',
       'auto,naive,ets,gp',
     )
     .option('--group-col <name>', "column naming each series' group (archetype, service): `pooled` pools within it")
     .option('--auto-candidates <list>', 'what auto chooses among (default naive,ets,gp; add gru to include it)')
     .option('--plots <dir>', "write one SVG per series: the last fold's forecasts with 10–90 % bands")
+    .option(
+      '--chronos <dir>',
+      'a Chronos-Bolt folder (config.json + ONNX export) or chronos model folder: adds the zero-shot model chronos',
+    )
     .option('--json', 'print one JSON document')
-    .action((flags: BacktestFlags) => {
+    .action(async (flags: BacktestFlags) => {
       const horizon = count('--horizon', flags.horizon);
       const folds = count('--folds', flags.folds);
       const season = flags.season === undefined ? 1 : count('--season', flags.season);
       const models = list(flags.models);
+      if (flags.chronos !== undefined && !models.includes('chronos')) models.push('chronos');
+      if (flags.chronos === undefined && models.includes('chronos')) {
+        throw new FleetcastError('FLEETCAST_USAGE', '--models chronos needs --chronos DIR', {
+          hint: 'point --chronos at a Chronos-Bolt folder holding config.json and model.onnx',
+        });
+      }
       const path = resolve(context.io.cwd, flags.input);
       if (/\.(parquet|arrow|feather)$/i.test(path)) {
         throw new FleetcastError('FLEETCAST_USAGE', `--input ${flags.input} is not a CSV file`, {
@@ -103,9 +116,20 @@ export function registerBacktest(program: Command, context: CliContext): void {
           `fleetcast: series ${r.series}: filled ${r.interpolated} missing step(s) by interpolation, ${r.longGapFilled} across long gaps\n`,
         );
       }
+      let precomputed: Map<string, Awaited<ReturnType<typeof zeroShotForecasts>>> | undefined;
+      if (flags.chronos !== undefined) {
+        // Zero-shot: no fit; every fold of every series is forecast from its training part, in one batch.
+        const chronos = await openChronosBolt(resolve(context.io.cwd, flags.chronos));
+        try {
+          precomputed = new Map([['chronos', await zeroShotForecasts(series, { horizon, folds, season }, chronos)]]);
+        } finally {
+          await chronos.dispose();
+        }
+      }
       let progress: ReturnType<typeof createProgress> | undefined;
       const lastFold = flags.plots ? new LastFoldForecasts() : undefined;
       const report = runBacktest(series, {
+        ...(precomputed ? { precomputed } : {}),
         horizon,
         folds,
         season,

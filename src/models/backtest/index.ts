@@ -13,5 +13,7 @@ export {
   runBacktest,
   type SeriesInput,
   type SeriesReport,
+  unusable,
 } from './run.js';
 export { METRICS, type MetricName, type Scores, scoreForecast } from './score.js';
+export { type ZeroShotModel, zeroShotForecasts } from './zero-shot.js';

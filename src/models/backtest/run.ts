@@ -32,6 +32,11 @@ export interface BacktestOptions {
   onForecast?: (seriesId: string, model: string, fold: number, origin: number, forecast: Forecast) => void;
   /** Called after each fitted fold. */
   onProgress?: (done: number, total: number, detail: string) => void;
+  /**
+   * Forecasts made before the backtest by models that need no fit (zero-shot and asynchronous, like
+   * Chronos-Bolt: see zeroShotForecasts), by model name, then series id, one per fold.
+   */
+  precomputed?: ReadonlyMap<string, ReadonlyMap<string, readonly Forecast[]>>;
 }
 
 export interface SeriesReport {
@@ -66,8 +71,9 @@ export interface BacktestReport {
   skipped: { id: string; reason: string }[];
 }
 
-export function resolveModels(models: readonly string[]): string[] {
-  const known = forecasterNames();
+/** The models to run, naive first; `extra` names models whose forecasts come precomputed. */
+export function resolveModels(models: readonly string[], extra: readonly string[] = []): string[] {
+  const known = [...forecasterNames(), ...extra];
   const out = ['naive'];
   for (const name of models) {
     if (name !== 'auto' && !known.includes(name)) {
@@ -84,7 +90,8 @@ export function runBacktest(input: readonly SeriesInput[], options: BacktestOpti
   const season = options.season ?? 1;
   const { horizon, folds } = options;
   checkBacktestShape(horizon, folds, season);
-  const models = resolveModels(options.models);
+  const precomputed = options.precomputed ?? new Map<string, ReadonlyMap<string, readonly Forecast[]>>();
+  const models = resolveModels(options.models, [...precomputed.keys()]);
   const skipped: BacktestReport['skipped'] = [];
   const usable: SeriesInput[] = [];
   for (const series of input) {
@@ -110,8 +117,25 @@ export function runBacktest(input: readonly SeriesInput[], options: BacktestOpti
   let done = 0;
   const progress = (detail: string) => options.onProgress?.(++done, total, detail);
   // Fleet models fit every series of a fold at once (fold k of each series, counted from its end).
-  const fleetForecasts = new Map<string, Map<string, Forecast[]>>();
+  const fleetForecasts = new Map<string, ReadonlyMap<string, readonly Forecast[]>>();
   for (const name of models) {
+    const given = precomputed.get(name);
+    if (given) {
+      for (const series of usable) {
+        if (given.get(series.id)?.length !== folds) {
+          throw new FleetcastError(
+            'FLEETCAST_INVALID_ARGUMENT',
+            `${name} has no forecast for each fold of ${series.id}`,
+            {
+              hint: 'compute the forecasts of zero-shot models with zeroShotForecasts on the same series and folds',
+            },
+          );
+        }
+        for (let k = 0; k < folds; k++) progress(`${series.id} ${name}`);
+      }
+      fleetForecasts.set(name, given);
+      continue;
+    }
     const fitter = fleetFitter(name);
     if (fitter) fleetForecasts.set(name, fitFleetFolds(fitter, usable, horizon, folds, season, progress));
   }
@@ -188,7 +212,8 @@ function fitFleetFolds(
   return out;
 }
 
-function unusable(series: SeriesInput, horizon: number, folds: number, season: number): string | undefined {
+/** Why a series cannot be backtested (too short, not finite, constant), or undefined. */
+export function unusable(series: SeriesInput, horizon: number, folds: number, season: number): string | undefined {
   const short = shortfall(series.values.length, horizon, folds, season);
   if (short) return short;
   const bad = series.values.findIndex((v) => !Number.isFinite(v));
