@@ -25,6 +25,12 @@ export interface TrainOptions {
   learningRate?: number;
   /** Early stopping: epochs without a better monitored loss before stopping (default 10). */
   patience?: number;
+  /**
+   * Relative decrease of the monitored loss that resets the early-stopping count (default 0: any).
+   * The best weights are still those of the lowest loss; this only stops a slow creep from running
+   * the full epochs for gains far below the noise of the loss.
+   */
+  minImprovement?: number;
   plateauPatience?: number;
   plateauFactor?: number;
   minLearningRate?: number;
@@ -142,6 +148,9 @@ export function trainGru(
   const best = network.params.slice();
   let bestLoss = Number.POSITIVE_INFINITY;
   let bestEpoch = 0;
+  const minImprovement = options.minImprovement ?? 0;
+  let markLoss = Number.POSITIVE_INFINITY;
+  let markEpoch = 0;
   const trainLoss: number[] = [];
   const validationLoss: number[] = [];
   const started = performance.now();
@@ -164,7 +173,11 @@ export function trainGru(
       bestLoss = monitored;
       bestEpoch = epoch;
       best.set(network.params);
-    } else if (epoch - bestEpoch >= patience) {
+    }
+    if (monitored < markLoss * (1 - minImprovement)) {
+      markLoss = monitored;
+      markEpoch = epoch;
+    } else if (epoch - markEpoch >= patience) {
       stoppedEarly = true;
       break;
     }
