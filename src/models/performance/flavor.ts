@@ -1,11 +1,15 @@
 /**
  * The `performance` model flavor (DESIGN.md): a model folder whose weights file is the JSON
  * parameters of a `PerformanceModel`; loading validates them and returns a Predictor mapping
- * (service, users, replicas, CPU request) rows to (response time, throughput, CPU).
+ * (service, users, replicas, CPU request) rows to (response time, throughput, CPU). A folder holding
+ * `performance-gru.json` instead is the GRU sequence model (sequence/flavor.ts), which maps a
+ * service's recent polls to its next one.
  */
+import { FleetcastError } from '../../core/errors.js';
 import { type FlavorLoader, loadModel, type Predictor, registerFlavor } from '../artifact/flavors.js';
 import { type ModelManifest, saveModel } from '../artifact/manifest.js';
 import { PerformanceModel } from './model.js';
+import { gruPredictor, PERFORMANCE_GRU_WEIGHTS_FILE, type PerformanceGruPredictor } from './sequence/flavor.js';
 import type { PerformanceInput, PerformanceOutput } from './service-model.js';
 
 export const PERFORMANCE_WEIGHTS_FILE = 'performance.json';
@@ -60,6 +64,7 @@ function predictRows(model: PerformanceModel, rows: readonly PerformanceRow[]): 
 }
 
 const loader: FlavorLoader = (files) => {
+  if (files.manifest.files[PERFORMANCE_GRU_WEIGHTS_FILE]) return gruPredictor(files) as unknown as Predictor;
   const name = PERFORMANCE_WEIGHTS_FILE;
   const raw: unknown = JSON.parse(files.read(name).toString('utf8'));
   const model = PerformanceModel.fromJSON(raw, `${files.dir}/${name}`);
@@ -109,5 +114,22 @@ export function savePerformanceModel(
 export async function loadPerformanceModel(dir: string): Promise<PerformancePredictor> {
   registerPerformanceFlavor();
   const predictor = await loadModel(dir);
+  if (predictor.manifest.files[PERFORMANCE_GRU_WEIGHTS_FILE]) {
+    throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `${dir} holds the GRU sequence performance model`, {
+      hint: 'load it with loadPerformanceGruModel (its rows carry recent polls, not a user level)',
+    });
+  }
   return predictor as unknown as PerformancePredictor;
+}
+
+/** Loads a saved GRU sequence performance model folder (registering the flavor first). */
+export async function loadPerformanceGruModel(dir: string): Promise<PerformanceGruPredictor> {
+  registerPerformanceFlavor();
+  const predictor = await loadModel(dir);
+  if (!predictor.manifest.files[PERFORMANCE_GRU_WEIGHTS_FILE]) {
+    throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', `${dir} holds the law-based performance model`, {
+      hint: 'load it with loadPerformanceModel',
+    });
+  }
+  return predictor as unknown as PerformanceGruPredictor;
 }

@@ -68,3 +68,41 @@ export function toCsv(rows: readonly LoadStepRow[]): string {
   );
   return `${[header, ...lines].join('\n')}\n`;
 }
+
+export const STEP_LEVELS = Array.from({ length: 12 }, (_, i) => 20 + 5 * i);
+
+/**
+ * A load-step run for sequence models: `polls` polls 60 s apart per level, a 6-minute pause before
+ * each level, two services whose measurements follow the load with ±15 % uniform noise per poll —
+ * the scatter that makes "repeat the last poll" a weak guess and a window of polls a better one.
+ */
+export function stepRun(levels: number[] = STEP_LEVELS, polls = 21, seed = 3): LoadStepRow[] {
+  const random = mulberry32(seed);
+  const jitter = () => 1 + 0.15 * (2 * random() - 1);
+  const rows: LoadStepRow[] = [];
+  let t = 1_700_000_000;
+  for (const users of levels) {
+    t += 360;
+    for (let poll = 0; poll < polls; poll++) {
+      t += 60;
+      const api = { responseTime: 0.02 + 0.0002 * users, throughput: 0.5 * users, cpu: 0.01 + 0.002 * users };
+      const db = { responseTime: 0.001, throughput: 2 * users, cpu: 0.005 + 0.004 * users };
+      for (const [service, x] of [
+        ['api', api],
+        ['db', db],
+      ] as const) {
+        rows.push({
+          timestamp: t,
+          service,
+          users,
+          responseTime: x.responseTime * jitter(),
+          throughput: x.throughput * jitter(),
+          cpu: x.cpu * jitter(),
+          replicas: 1,
+          cpuRequest: 0.1,
+        });
+      }
+    }
+  }
+  return rows;
+}
