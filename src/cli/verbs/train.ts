@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -7,6 +6,7 @@ import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import {
   meanMetrics,
+  ORIGINAL_SETUP,
   type ProtocolResult,
   readLoadStepCsv,
   runPerformanceProtocol,
@@ -18,7 +18,9 @@ import {
 } from '../../models/index.js';
 import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
+import { datasetHash } from './dataset-hash.js';
 import { trainForecast } from './train-forecast.js';
+import { trainPerformanceGru } from './train-performance-gru.js';
 
 interface TrainOptions {
   task: 'forecast' | 'performance';
@@ -32,6 +34,9 @@ interface TrainOptions {
   horizon?: string;
   season?: string;
   model?: string;
+  epochs?: string;
+  seed?: string;
+  targetPolls?: string;
   groupCol?: string;
   workers?: string;
   register?: string;
@@ -57,11 +62,23 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('--season <steps>', 'forecast: season length in steps (e.g. 288 for daily at 5 min)')
     .option(
       '--model <name>',
-      'forecast: auto (naive, ets or gp, chosen per series on inner folds as backtest does), naive, ets, gp, gru or pooled',
+      "forecast: auto (naive, ets or gp, chosen per series on inner folds as backtest does), naive, ets, gp, gru or pooled; performance: laws (the default) or gru (the original study's sequence model)",
       'auto',
     )
+    .option('--epochs <n>', `performance --model gru: most epochs per service (default ${ORIGINAL_SETUP.epochs})`)
+    .option(
+      '--seed <s>',
+      `performance --model gru: seed of initial weights and batch order (default ${ORIGINAL_SETUP.seed})`,
+    )
+    .option(
+      '--target-polls <k>',
+      'performance --model gru: predict the mean of the next k polls (default 1: the next poll)',
+    )
     .option('--group-col <column>', 'forecast: the group column (archetype, service) that --model pooled pools within')
-    .option('--workers <n>', 'forecast: fit series on this many worker threads (default 1: in this thread)')
+    .option(
+      '--workers <n>',
+      'forecast: fit series, performance --model gru: train services, on this many worker threads (default 1: in this thread)',
+    )
     .addOption(
       new Option('--split <split>', 'interpolation: hold out the 5 middle user levels; extrapolation: test on --test')
         .choices(SPLITS)
@@ -77,7 +94,24 @@ export function registerTrain(program: Command, context: CliContext): void {
     )
     .option('--bucket <seconds>', 'timestamp rounding bucket for merging duplicate polls', '60')
     .option('--json', 'print one JSON document')
-    .action(async (options: TrainOptions) => {
+    .action(async (options: TrainOptions, command: Command) => {
+      const model = performanceModel(options);
+      if (model === 'laws' && options.workers !== undefined) {
+        throw new FleetcastError('FLEETCAST_USAGE', '--workers applies to --task forecast and --model gru only', {
+          hint: 'the law-based performance model fits in well under a second',
+        });
+      }
+      for (const [flag, value] of [
+        ['--epochs', options.epochs],
+        ['--seed', options.seed],
+        ['--target-polls', options.targetPolls],
+      ] as const) {
+        if (value !== undefined && model !== 'gru') {
+          throw new FleetcastError('FLEETCAST_USAGE', `${flag} applies to --task performance --model gru only`, {
+            hint: 'only the GRU sequence performance model has these settings',
+          });
+        }
+      }
       if (options.task === 'forecast') return trainForecast(options, context);
       const bucketSeconds = Number(options.bucket);
       if (!(bucketSeconds > 0)) {
@@ -88,6 +122,21 @@ export function registerTrain(program: Command, context: CliContext): void {
             hint: 'the kpp runs poll every 60 seconds',
           },
         );
+      }
+      if (model === 'gru') {
+        // The GRU has its own split (the original's: the last 20 % of each level's polls).
+        for (const [flag, given] of [
+          ['--split', command.getOptionValueSource('split') === 'cli'],
+          ['--test', options.test !== undefined],
+          ['--plots', options.plots !== undefined],
+        ] as const) {
+          if (given) {
+            throw new FleetcastError('FLEETCAST_USAGE', `${flag} does not apply to --model gru`, {
+              hint: "the GRU is scored on the last 20 % of the polls of each user level of --data (the original study's split)",
+            });
+          }
+        }
+        return trainPerformanceGru({ ...options, bucketSeconds }, context);
       }
       if (options.split === 'interpolation' && options.test) {
         throw new FleetcastError('FLEETCAST_USAGE', '--test only applies to --split extrapolation', {
@@ -186,14 +235,18 @@ function saturationOf(result: ProtocolResult): Record<string, { from_users: numb
   );
 }
 
-const span = (levels: number[]): [number, number] => [levels[0] ?? Number.NaN, levels[levels.length - 1] ?? Number.NaN];
-
-/** One hash over the training (and test) files, in order: the dataset the model's scores refer to. */
-function datasetHash(paths: string[]): string {
-  const hash = createHash('sha256');
-  for (const path of paths) hash.update(readFileSync(path));
-  return hash.digest('hex');
+/** The performance model --model names ('auto', the default, is the law-based one); undefined for forecast. */
+function performanceModel(options: TrainOptions): 'laws' | 'gru' | undefined {
+  if (options.task !== 'performance') return undefined;
+  const model = options.model ?? 'auto';
+  if (model === 'auto' || model === 'laws') return 'laws';
+  if (model === 'gru') return 'gru';
+  throw new FleetcastError('FLEETCAST_USAGE', `--model ${model} is not a performance model`, {
+    hint: 'choose laws (the default) or gru',
+  });
 }
+
+const span = (levels: number[]): [number, number] => [levels[0] ?? Number.NaN, levels[levels.length - 1] ?? Number.NaN];
 
 function markdown(result: ProtocolResult, modelDir: string | undefined, plots: string[] | undefined): string {
   const lines = [
