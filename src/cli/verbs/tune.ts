@@ -1,21 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type PlainParams, toPlain } from '../../contracts/index.js';
+import { toPlain } from '../../contracts/index.js';
 import { FleetcastError } from '../../core/errors.js';
-import { makeFolderSync } from '../../core/folders.js';
-import { type MetadataStore, openMetadataStore } from '../../core/metadata/index.js';
-import { createProgress } from '../../core/progress.js';
-import { openWorkQueue, type WorkQueue } from '../../core/queue/index.js';
 import { openRegistry } from '../../registry/index.js';
 import {
-  type ConvergencePoint,
   EXAMPLE_NAMES,
   isSamplerName,
   loadTuningSpec,
-  type RunProgress,
-  type RunSummary,
   requestStop,
   runExample,
   runModelTuning,
@@ -23,8 +16,6 @@ import {
   SqlStudy,
   saveTunedModel,
   studyStatus,
-  watchStop,
-  writeConvergencePlot,
 } from '../../tune/index.js';
 import type { CliContext } from '../context.js';
 import {
