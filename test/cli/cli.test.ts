@@ -116,6 +116,7 @@ describe('fleetcast CLI skeleton', () => {
       'registry-register',
       'ets-fit',
       'gru-train',
+      'gru-train-parallel',
       'text-onnx-batching',
       'text-classify',
       'batch-predict',

@@ -29,4 +29,14 @@ describe('gru-train benchmark', () => {
     expect(await instance.iteration()).toBe(1);
     await instance.close();
   });
+
+  it('runs the same epoch with each mini-batch shared by two or more threads', async () => {
+    const bench = forecastBenchmarks(0.02).find((b) => b.name === 'gru-train-parallel')!;
+    expect(bench.reference.label).toBe('fused batched kernel');
+    expect(bench.subject.label).toMatch(/fused batched kernel, \d+ threads/);
+    const instance = await bench.subject.open();
+    if ('skip' in instance) throw new Error(instance.skip);
+    expect(await instance.iteration()).toBe(1);
+    await instance.close();
+  });
 });

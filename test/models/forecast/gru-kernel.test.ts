@@ -136,6 +136,30 @@ describe('GRU training', () => {
     expect(result.bestEpoch).toBeGreaterThan(0);
   });
 
+  it('shares each mini-batch over threads: the same training up to rounding, deterministic', () => {
+    const shape = { inputs: 1, hidden: 8, layers: 2, outputs: 1 };
+    const train = recurrence(200, 1);
+    const validation = recurrence(64, 2);
+    const options = { epochs: 6, learningRate: 0.01, seed: 3 };
+    const single = GruNetwork.initialised(shape, 2);
+    const one = trainGru(single, train, validation, options);
+    const runs = [1, 2].map(() => {
+      const network = GruNetwork.initialised(shape, 2);
+      return { network, result: trainGru(network, train, validation, { ...options, threads: 3 }) };
+    });
+    // Deterministic for a thread count: bit-identical weights.
+    expect([...runs[0]!.network.params]).toEqual([...runs[1]!.network.params]);
+    // The batch's mean gradient, only summed in another order: the same losses to ~1e-9.
+    const threaded = runs[0]!.result;
+    expect(threaded.epochs).toBe(one.epochs);
+    for (const [i, loss] of threaded.trainLoss.entries()) expect(loss).toBeCloseTo(one.trainLoss[i]!, 8);
+    for (let i = 0; i < single.params.length; i++) {
+      expect(runs[0]!.network.params[i]).toBeCloseTo(single.params[i]!, 6);
+    }
+    // The caller's network holds the result in its own (unshared) memory.
+    expect(runs[0]!.network.params.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
   it('stops after `patience` epochs without a better validation loss', () => {
     const network = GruNetwork.initialised({ inputs: 1, hidden: 4, layers: 1, outputs: 1 }, 2);
     // Validation targets unrelated to training: validation stops improving almost at once.

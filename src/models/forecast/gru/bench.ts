@@ -9,10 +9,12 @@
  * (reference.ts: one sequence and one gate at a time), measured in the same run; it runs an eighth of
  * an epoch per repetition and counts it as such, so both sides report epochs per second.
  */
+import { availableParallelism } from 'node:os';
 import type { Benchmark, BenchSide } from '../../../core/bench/harness.js';
 import { createNormal, createRandom } from '../random.js';
 import { GruNetwork, type GruShape } from './network.js';
 import { Adam } from './optimizer.js';
+import { ParallelGradients, sharedParams } from './parallel.js';
 import { referenceLossAndGradient } from './reference.js';
 import { BatchAssembler, evaluateLoss, runEpoch, type WindowSet } from './train.js';
 
@@ -47,21 +49,26 @@ export function benchWindows(count: number, seed = 1): WindowSet {
   return { x, y, count, steps: WINDOW, lossSteps: 1 };
 }
 
-function fusedSide(train: WindowSet, validation: WindowSet): BenchSide {
+/** The fused kernel on `threads` threads sharing each mini-batch (parallel.ts). */
+function fusedSide(train: WindowSet, validation: WindowSet, threads = 1): BenchSide {
   return {
-    label: 'fused batched kernel',
+    label: threads > 1 ? `fused batched kernel, ${threads} threads` : 'fused batched kernel',
     open: async () => {
-      const network = GruNetwork.initialised(GRU_BENCH_SHAPE, 1);
+      const initial = GruNetwork.initialised(GRU_BENCH_SHAPE, 1);
+      const network = threads > 1 ? new GruNetwork(GRU_BENCH_SHAPE, sharedParams(initial.params)) : initial;
+      const parallel = threads > 1 ? new ParallelGradients(network, train, threads - 1, BATCH) : undefined;
       const optimizer = new Adam(network.params.length);
       const assembler = new BatchAssembler(GRU_BENCH_SHAPE.inputs, GRU_BENCH_SHAPE.outputs);
       const order = Array.from({ length: train.count }, (_, i) => i);
       return {
         iteration: async () => {
-          runEpoch(network, optimizer, train, order, BATCH, assembler);
+          runEpoch(network, optimizer, train, order, BATCH, assembler, parallel);
           evaluateLoss(network, validation);
           return 1;
         },
-        close: async () => {},
+        close: async () => {
+          await parallel?.close();
+        },
       };
     },
   };
@@ -120,6 +127,13 @@ export function gruBenchmarks(scale = 1): Benchmark[] {
       unit: 'epochs/s',
       reference: referenceSide(train, validation, 1 / 8),
       subject: fusedSide(train, validation),
+    },
+    {
+      name: 'gru-train-parallel',
+      description: `the same epochs with each mini-batch shared by ${Math.max(2, availableParallelism())} threads (reference: the fused kernel on 1 thread)`,
+      unit: 'epochs/s',
+      reference: fusedSide(train, validation),
+      subject: fusedSide(train, validation, Math.max(2, availableParallelism())),
     },
   ];
 }

@@ -6,8 +6,9 @@
  */
 import { FleetcastError } from '../../../core/errors.js';
 import { createRandom } from '../random.js';
-import type { GruNetwork } from './network.js';
+import { GruNetwork } from './network.js';
 import { Adam, ReduceOnPlateau } from './optimizer.js';
+import { ParallelGradients, sharedParams } from './parallel.js';
 
 /** Windows in sample-major order: x is [count × steps × inputs], y is [count × lossSteps × outputs]. */
 export interface WindowSet {
@@ -21,6 +22,11 @@ export interface WindowSet {
 export interface TrainOptions {
   /** Most epochs (default 100). */
   epochs?: number;
+  /**
+   * Threads sharing each mini-batch (default 1: this thread only). Results are deterministic for a
+   * given count but differ from one thread's in the last bits (the order of the gradient sums).
+   */
+  threads?: number;
   batchSize?: number;
   learningRate?: number;
   /** Early stopping: epochs without a better monitored loss before stopping (default 10). */
@@ -92,12 +98,16 @@ export function runEpoch(
   order: ArrayLike<number>,
   batchSize: number,
   assembler: BatchAssembler,
+  parallel?: ParallelGradients,
 ): number {
   let total = 0;
+  const share = (from: number, to: number): number => {
+    const B = assembler.gather(set, order, from, to);
+    return network.lossAndGradient(assembler.x, assembler.y, set.steps, B, set.lossSteps);
+  };
   for (let from = 0; from < order.length; from += batchSize) {
     const to = Math.min(from + batchSize, order.length);
-    const B = assembler.gather(set, order, from, to);
-    total += network.lossAndGradient(assembler.x, assembler.y, set.steps, B, set.lossSteps) * B;
+    total += (parallel ? parallel.batch(order, from, to, share) : share(from, to)) * (to - from);
     optimizer.step(network.params, network.grads);
   }
   return total / order.length;
@@ -120,11 +130,14 @@ export function evaluateLoss(network: GruNetwork, set: WindowSet, batchSize = 25
 }
 
 export function trainGru(
-  network: GruNetwork,
+  target: GruNetwork,
   train: WindowSet,
   validation: WindowSet | undefined,
   options: TrainOptions = {},
 ): TrainResult {
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  // Several threads read the parameters from shared memory; the result is copied back at the end.
+  const network = threads > 1 ? new GruNetwork(target.shape, sharedParams(target.params)) : target;
   if (train.count === 0) {
     throw new FleetcastError('FLEETCAST_INVALID_ARGUMENT', 'GRU: no training windows', {
       hint: 'the series is shorter than one window; use a shorter window or a longer series',
@@ -145,51 +158,57 @@ export function trainGru(
   const uniform = createRandom(options.seed ?? 1);
   const order = Array.from({ length: train.count }, (_, i) => i);
   const assembler = new BatchAssembler(network.shape.inputs, network.shape.outputs);
-  const best = network.params.slice();
-  let bestLoss = Number.POSITIVE_INFINITY;
-  let bestEpoch = 0;
-  const minImprovement = options.minImprovement ?? 0;
-  let markLoss = Number.POSITIVE_INFINITY;
-  let markEpoch = 0;
-  const trainLoss: number[] = [];
-  const validationLoss: number[] = [];
-  const started = performance.now();
-  let stoppedEarly = false;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(uniform() * (i + 1));
-      const swap = order[i]!;
-      order[i] = order[j]!;
-      order[j] = swap;
+  const parallel = threads > 1 ? new ParallelGradients(network, train, threads - 1, batchSize) : undefined;
+  try {
+    const best = network.params.slice();
+    let bestLoss = Number.POSITIVE_INFINITY;
+    let bestEpoch = 0;
+    const minImprovement = options.minImprovement ?? 0;
+    let markLoss = Number.POSITIVE_INFINITY;
+    let markEpoch = 0;
+    const trainLoss: number[] = [];
+    const validationLoss: number[] = [];
+    const started = performance.now();
+    let stoppedEarly = false;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(uniform() * (i + 1));
+        const swap = order[i]!;
+        order[i] = order[j]!;
+        order[j] = swap;
+      }
+      const loss = runEpoch(network, optimizer, train, order, batchSize, assembler, parallel);
+      trainLoss.push(loss);
+      const monitored = validation && validation.count > 0 ? evaluateLoss(network, validation) : loss;
+      if (validation && validation.count > 0) validationLoss.push(monitored);
+      options.onEpoch?.(epoch, loss, validation ? monitored : undefined);
+      if (!Number.isFinite(monitored)) break;
+      plateau.observe(monitored, epoch);
+      if (monitored < bestLoss) {
+        bestLoss = monitored;
+        bestEpoch = epoch;
+        best.set(network.params);
+      }
+      if (monitored < markLoss * (1 - minImprovement)) {
+        markLoss = monitored;
+        markEpoch = epoch;
+      } else if (epoch - markEpoch >= patience) {
+        stoppedEarly = true;
+        break;
+      }
+      if (options.timeBudgetMs !== undefined && performance.now() - started > options.timeBudgetMs) break;
     }
-    const loss = runEpoch(network, optimizer, train, order, batchSize, assembler);
-    trainLoss.push(loss);
-    const monitored = validation && validation.count > 0 ? evaluateLoss(network, validation) : loss;
-    if (validation && validation.count > 0) validationLoss.push(monitored);
-    options.onEpoch?.(epoch, loss, validation ? monitored : undefined);
-    if (!Number.isFinite(monitored)) break;
-    plateau.observe(monitored, epoch);
-    if (monitored < bestLoss) {
-      bestLoss = monitored;
-      bestEpoch = epoch;
-      best.set(network.params);
-    }
-    if (monitored < markLoss * (1 - minImprovement)) {
-      markLoss = monitored;
-      markEpoch = epoch;
-    } else if (epoch - markEpoch >= patience) {
-      stoppedEarly = true;
-      break;
-    }
-    if (options.timeBudgetMs !== undefined && performance.now() - started > options.timeBudgetMs) break;
+    if (bestEpoch > 0) network.params.set(best);
+    if (network !== target) target.params.set(network.params);
+    return {
+      epochs: trainLoss.length,
+      bestEpoch,
+      trainLoss,
+      validationLoss,
+      learningRateReductions: plateau.reductions,
+      stoppedEarly,
+    };
+  } finally {
+    void parallel?.close();
   }
-  if (bestEpoch > 0) network.params.set(best);
-  return {
-    epochs: trainLoss.length,
-    bestEpoch,
-    trainLoss,
-    validationLoss,
-    learningRateReductions: plateau.reductions,
-    stoppedEarly,
-  };
 }
