@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import { openWorkQueue } from '../../core/queue/index.js';
@@ -16,9 +14,9 @@ import {
   saveSeriesBundle,
   writeForecastPlots,
 } from '../../models/index.js';
-import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 import { positiveInteger } from '../flags.js';
+import { saveTrainedModel } from './train-output.js';
 
 export interface TrainForecastOptions {
   data: string;
@@ -100,34 +98,17 @@ export async function trainForecast(options: TrainForecastOptions, context: CliC
     options.plots && tails
       ? writeForecastPlots(resolve(context.io.cwd, options.plots), bundleFigures(bundle, tails))
       : undefined;
-  const scratch = options.out ? undefined : mkdtempSync(join(tmpdir(), 'fleetcast-train-'));
-  const dir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
-  let registered: { name: string; version: number } | undefined;
-  try {
-    saveSeriesBundle(dir, bundle, { parentRun: context.runId });
-    const opened = await openRegistry(config, context.io.env);
-    try {
-      // The run and its model are kept, so `models register NAME --from-run RUN` can register it later.
-      await opened.registry.recordTrainRun({
-        id: context.runId,
-        name: 'forecast',
-        params: { task: 'forecast', data: options.data, horizon, season, model },
-        modelDir: dir,
-      });
-      if (options.register) {
-        const version = await opened.registry.register(options.register, dir, {
-          source: `train --task forecast ${options.data}`,
-          sourceRun: context.runId,
-          ...(options.env ? { env: options.env } : {}),
-        });
-        registered = { name: version.name, version: version.version };
-      }
-    } finally {
-      await opened.close();
-    }
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  }
+  const { modelDir: dir, registered } = await saveTrainedModel(
+    context,
+    {
+      out: options.out,
+      register: options.register,
+      env: options.env,
+      run: { name: 'forecast', params: { task: 'forecast', data: options.data, horizon, season, model } },
+      source: `train --task forecast ${options.data}`,
+    },
+    (modelDir) => saveSeriesBundle(modelDir, bundle, { parentRun: context.runId }),
+  );
   const models: Record<string, number> = {};
   for (const entry of Object.values(bundle.series)) models[entry.params.model] = (models[entry.params.model] ?? 0) + 1;
   const report = {

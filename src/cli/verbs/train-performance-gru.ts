@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import { openWorkQueue } from '../../core/queue/index.js';
@@ -12,10 +10,10 @@ import {
   readLoadStepCsv,
   savePerformanceGruModel,
 } from '../../models/index.js';
-import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 import { positiveInteger } from '../flags.js';
 import { datasetHash } from './dataset-hash.js';
+import { saveTrainedModel } from './train-output.js';
 
 export interface TrainPerformanceGruOptions {
   data: string;
@@ -103,41 +101,29 @@ export async function trainPerformanceGru(options: TrainPerformanceGruOptions, c
   const { model, scores } = fitted;
   progress.done();
   const seconds = (performance.now() - started) / 1000;
-  const scratch = options.out ? undefined : mkdtempSync(join(tmpdir(), 'fleetcast-train-'));
-  const modelDir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
   const setup = { ...ORIGINAL_SETUP, epochs, seed, targetPolls, bucketSeconds: options.bucketSeconds };
-  let registered: { name: string; version: number } | undefined;
-  try {
-    savePerformanceGruModel(modelDir, model, {
-      metrics: {
-        mean_scaled_rmse: scores.mean.scaled_rmse,
-        mean_baseline_scaled_rmse: scores.mean.baseline_scaled_rmse,
-      },
-      lineage: { datasetSha256: datasetHash([dataPath]), parentRun: context.runId },
-      params: { split: 'level-tail', epochs, seed, targetPolls },
-    });
-    const opened = await openRegistry(context.config(), context.io.env);
-    try {
-      await opened.registry.recordTrainRun({
-        id: context.runId,
+  const { modelDir, scratch, registered } = await saveTrainedModel(
+    context,
+    {
+      out: options.out,
+      register: options.register,
+      env: options.env,
+      run: {
         name: 'performance',
         params: { task: 'performance', model: 'gru', data: options.data, epochs, seed, targetPolls },
-        modelDir,
-      });
-      if (options.register) {
-        const version = await opened.registry.register(options.register, modelDir, {
-          source: `train --task performance --model gru ${options.data}`,
-          sourceRun: context.runId,
-          ...(options.env ? { env: options.env } : {}),
-        });
-        registered = { name: version.name, version: version.version };
-      }
-    } finally {
-      await opened.close();
-    }
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  }
+      },
+      source: `train --task performance --model gru ${options.data}`,
+    },
+    (dir) =>
+      savePerformanceGruModel(dir, model, {
+        metrics: {
+          mean_scaled_rmse: scores.mean.scaled_rmse,
+          mean_baseline_scaled_rmse: scores.mean.baseline_scaled_rmse,
+        },
+        lineage: { datasetSha256: datasetHash([dataPath]), parentRun: context.runId },
+        params: { split: 'level-tail', epochs, seed, targetPolls },
+      }),
+  );
   const report = {
     task: 'performance',
     model: 'gru',

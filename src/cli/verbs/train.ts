@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { FleetcastError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
@@ -16,10 +14,10 @@ import {
   scoresMarkdown,
   writePerformancePlots,
 } from '../../models/index.js';
-import { openRegistry } from '../../registry/index.js';
 import type { CliContext } from '../context.js';
 import { datasetHash } from './dataset-hash.js';
 import { trainForecast } from './train-forecast.js';
+import { saveTrainedModel } from './train-output.js';
 import { trainPerformanceGru } from './train-performance-gru.js';
 
 interface TrainOptions {
@@ -163,40 +161,25 @@ export function registerTrain(program: Command, context: CliContext): void {
       }
       // Without --out the model goes to a scratch folder: the run keeps its own copy in the artifact
       // store (for `models register NAME --from-run RUN`), and so does the registry.
-      const scratch = options.out ? undefined : mkdtempSync(join(tmpdir(), 'fleetcast-train-'));
-      const modelDir = scratch ? join(scratch, 'model') : resolve(context.io.cwd, options.out!);
-      let registered: { name: string; version: number } | undefined;
-      try {
-        savePerformanceModel(modelDir, result.model, {
-          metrics: meanMetrics(result.scores),
-          lineage: {
-            datasetSha256: datasetHash([dataPath, ...(testPath ? [testPath] : [])]),
-            parentRun: context.runId,
-          },
-          params: { split: options.split },
-        });
-        const opened = await openRegistry(context.config(), context.io.env);
-        try {
-          await opened.registry.recordTrainRun({
-            id: context.runId,
-            name: 'performance',
-            params: { task: 'performance', data: options.data, split: options.split },
-            modelDir,
-          });
-          if (options.register) {
-            const version = await opened.registry.register(options.register, modelDir, {
-              source: `train ${options.data}`,
-              sourceRun: context.runId,
-              ...(options.env ? { env: options.env } : {}),
-            });
-            registered = { name: version.name, version: version.version };
-          }
-        } finally {
-          await opened.close();
-        }
-      } finally {
-        if (scratch) rmSync(scratch, { recursive: true, force: true });
-      }
+      const { modelDir, scratch, registered } = await saveTrainedModel(
+        context,
+        {
+          out: options.out,
+          register: options.register,
+          env: options.env,
+          run: { name: 'performance', params: { task: 'performance', data: options.data, split: options.split } },
+          source: `train ${options.data}`,
+        },
+        (dir) =>
+          savePerformanceModel(dir, result.model, {
+            metrics: meanMetrics(result.scores),
+            lineage: {
+              datasetSha256: datasetHash([dataPath, ...(testPath ? [testPath] : [])]),
+              parentRun: context.runId,
+            },
+            params: { split: options.split },
+          }),
+      );
       const plots = options.plots
         ? writePerformancePlots(resolve(context.io.cwd, options.plots), result.model, result.train, result.test)
         : undefined;
