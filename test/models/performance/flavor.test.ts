@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readModel } from '../../../src/models/index.js';
 import {
@@ -11,6 +9,7 @@ import {
   savePerformanceModel,
 } from '../../../src/models/performance/index.js';
 import { tempDir } from '../../helpers/services.js';
+import { predictInChildProcess } from './fresh-process.js';
 import { LEVELS, syntheticRun } from './synthetic.js';
 
 let dir: { path: string; remove: () => void };
@@ -30,30 +29,6 @@ const INPUTS = [
   { service: 'api', users: 37.5, replicas: 2 },
   { service: 'db', users: 400, replicas: 1, cpuRequest: 0.1 },
 ];
-
-const SOURCE = (relative: string) =>
-  pathToFileURL(fileURLToPath(new URL(`../../../src/${relative}`, import.meta.url))).href;
-
-/**
- * Loads the model in a fresh Node process. The sources are TypeScript, so the child registers the
- * same module hooks the worker pool uses in source mode (esbuild, present with vitest).
- */
-function predictInChildProcess(modelDir: string): unknown {
-  const script = `
-    import { register } from 'node:module';
-    register(${JSON.stringify(SOURCE('core/queue/ts-hooks.mjs'))});
-    const { loadPerformanceModel } = await import(${JSON.stringify(SOURCE('models/performance/index.ts'))});
-    const predictor = await loadPerformanceModel(process.argv[1]);
-    process.stdout.write(JSON.stringify(await predictor.predict(${JSON.stringify(BATCH)})));
-  `;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, modelDir], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(child.stderr).toBe('');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stdout);
-}
 
 describe('performance flavor', () => {
   it('saves a model that a fresh process loads and predicts identically', async () => {
@@ -77,7 +52,7 @@ describe('performance flavor', () => {
     }));
     const loaded = await loadPerformanceModel(target);
     expect(await loaded.predict(BATCH)).toEqual(expected);
-    expect(predictInChildProcess(target)).toEqual(expected);
+    expect(predictInChildProcess('loadPerformanceModel', target, BATCH)).toEqual(expected);
   });
 
   it('refuses weights that were altered after saving', async () => {

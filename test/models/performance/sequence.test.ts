@@ -1,11 +1,4 @@
-/**
- * The GRU sequence performance model on synthetic load steps: it must learn better than repeating
- * the last poll, be deterministic per seed, refuse or skip what it cannot window (never NaN), and
- * round-trip through the `performance` flavor into a fresh process.
- */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadStepRow } from '../../../src/models/data/index.js';
 import {
@@ -17,6 +10,7 @@ import {
 } from '../../../src/models/performance/index.js';
 import { ROLE, serviceSeries } from '../../../src/models/performance/sequence/index.js';
 import { tempDir } from '../../helpers/services.js';
+import { predictInChildProcess } from './fresh-process.js';
 import { STEP_LEVELS, stepRun } from './synthetic.js';
 
 const LEVELS = STEP_LEVELS;
@@ -118,27 +112,6 @@ describe('fitPerformanceGru', () => {
   });
 });
 
-const SOURCE = (relative: string) =>
-  pathToFileURL(fileURLToPath(new URL(`../../../src/${relative}`, import.meta.url))).href;
-
-/** Loads the model in a fresh Node process (TypeScript sources through the worker pool's hooks). */
-function predictInChildProcess(modelDir: string, batch: PerformanceGruRow[]): unknown {
-  const script = `
-    import { register } from 'node:module';
-    register(${JSON.stringify(SOURCE('core/queue/ts-hooks.mjs'))});
-    const { loadPerformanceGruModel } = await import(${JSON.stringify(SOURCE('models/performance/index.ts'))});
-    const predictor = await loadPerformanceGruModel(process.argv[1]);
-    process.stdout.write(JSON.stringify(await predictor.predict(${JSON.stringify(batch)})));
-  `;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, modelDir], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(child.stderr).toBe('');
-  expect(child.status).toBe(0);
-  return JSON.parse(child.stdout);
-}
-
 describe('GRU performance artifact', () => {
   it('saves a model that a fresh process loads and predicts identically', async () => {
     const rows = stepRun(LEVELS);
@@ -177,7 +150,7 @@ describe('GRU performance artifact', () => {
     expect(predicted[2]).toEqual(predicted[0]);
     for (const p of predicted)
       for (const v of [p.response_time, p.throughput, p.cpu]) expect(Number.isFinite(v)).toBe(true);
-    expect(predictInChildProcess(target, batch)).toEqual(predicted);
+    expect(predictInChildProcess('loadPerformanceGruModel', target, batch)).toEqual(predicted);
     // The law-based loader refuses it with a pointer to the right one.
     await expect(loadPerformanceModel(target)).rejects.toThrow(/GRU sequence performance model/);
   });

@@ -1,15 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliContext } from '../../../src/cli/context.js';
-import { registerTrain } from '../../../src/cli/verbs/train.js';
 import { isFleetcastError } from '../../../src/core/errors.js';
 import { loadPerformanceGruModel } from '../../../src/models/performance/index.js';
-import { cleanEnv } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/services.js';
 import { stepRun, toCsv } from './synthetic.js';
+import { runTrain } from './train-runner.js';
 
 let dir: { path: string; remove: () => void };
 beforeAll(() => {
@@ -18,30 +14,7 @@ beforeAll(() => {
 });
 afterAll(() => dir.remove());
 
-/** The root program of src/cli/main.ts, reduced to what `train` needs (main.ts wires the real one). */
-async function train(args: string[]): Promise<{ stdout: string; stderr: string; error?: unknown }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const context = new CliContext({ stdout, stderr, env: cleanEnv(), cwd: dir.path, interactive: false });
-  const program = new Command('fleetcast')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-  program.hook('preAction', (_root, action) => {
-    context.globals = action.optsWithGlobals();
-  });
-  registerTrain(program, context);
-  let error: unknown;
-  try {
-    await program.parseAsync(['train', ...args], { from: 'user' });
-  } catch (caught) {
-    error = caught;
-  }
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), error };
-}
+const train = (args: string[]) => runTrain(dir.path, args);
 
 interface GruReport {
   model: string;
