@@ -5,8 +5,11 @@
  *
  * A batch is dispatched when it holds `maxBatchSize` items or `maxWaitMs` after its first item
  * arrived, whichever comes first. While `maxConcurrentBatches` batches run (1 by default), the
- * next batch keeps collecting, so under load batches fill up by themselves. `maxWaitMs: 0` batches
- * only what queued behind a running batch (no added latency when idle). `maxBatchSize: 1` is a
+ * next batch keeps collecting, so under load batches fill up by themselves. `maxWaitMs: 0` adds no
+ * timer: a batch closes at the end of the event-loop turn its first input arrived in, so it holds
+ * the requests read together plus what queued behind a running batch. (Dispatching the first input
+ * at once made every other batch a singleton under load: a session run that blocks the JS thread
+ * lets requests in only between runs.) `maxBatchSize: 1` is a
  * pass-through: every submit calls `run([input])` at once, with no queue and no concurrency limit,
  * which is the honest "without batching" baseline.
  */
@@ -44,6 +47,8 @@ export class DynamicBatcher<I, O, T = never> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The item the armed timer is for; a new head means the timer must be re-armed. */
   private timerFor: Pending<I, O, T> | undefined;
+  /** Set while a pump is scheduled for the end of this event-loop turn. */
+  private turnEnd: ReturnType<typeof setImmediate> | undefined;
   private closed = false;
   private drained: (() => void)[] = [];
 
@@ -88,13 +93,20 @@ export class DynamicBatcher<I, O, T = never> {
         return;
       }
       this.pending.push(entry);
-      this.pump(false);
+      if (this.pending.length >= this.maxBatchSize) this.pump(false);
+      else
+        this.turnEnd ??= setImmediate(() => {
+          this.turnEnd = undefined;
+          this.pump(false);
+        });
     });
   }
 
   /** Stops accepting inputs, dispatches everything pending and waits for every batch to finish. */
   close(): Promise<void> {
     this.closed = true;
+    if (this.turnEnd !== undefined) clearImmediate(this.turnEnd);
+    this.turnEnd = undefined;
     this.pump(false);
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));

@@ -98,6 +98,23 @@ describe('DynamicBatcher', () => {
     await batcher.close();
   });
 
+  it('with maxWaitMs 0, batches what arrived in the same event-loop turn and adds no timer', async () => {
+    const { batches, run } = recordingRun();
+    const batcher = new DynamicBatcher(run, { maxBatchSize: 16, maxWaitMs: 0 });
+    // Five requests read from the sockets in one turn: one run, not a singleton then the other four.
+    const turn = [1, 2, 3, 4, 5].map((x) => batcher.submit(x));
+    expect(batcher.queued).toBe(5);
+    await expect(Promise.all(turn)).resolves.toEqual([2, 4, 6, 8, 10]);
+    expect(batches).toEqual([[1, 2, 3, 4, 5]]);
+    // Arrivals in later turns are not held back waiting for anyone.
+    const started = performance.now();
+    await batcher.submit(6);
+    await batcher.submit(7);
+    expect(batches).toEqual([[1, 2, 3, 4, 5], [6], [7]]);
+    expect(performance.now() - started).toBeLessThan(50);
+    await batcher.close();
+  });
+
   it('collects the next batch while one runs, with one batch in flight by default', async () => {
     const gate = deferred();
     const batches: number[][] = [];
