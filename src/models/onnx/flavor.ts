@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { errorMessage, FleetcastError } from '../../core/errors.js';
 import { type FlavorLoader, type Predictor, registerFlavor } from '../artifact/flavors.js';
 import { type FieldSpec, type ModelManifest, saveModel } from '../artifact/manifest.js';
-import { loadOrt, type Ort } from './runtime.js';
+import { openModelSession, openSession, type Session } from './session.js';
 
 export const ONNX_FILE = 'model.onnx';
 
@@ -40,8 +40,6 @@ const OnnxSignatureSchema = z
   })
   .strict();
 export type OnnxSignature = z.infer<typeof OnnxSignatureSchema>;
-
-const ort = loadOrt;
 
 /** Parses a signature file (`--signature sig.json`) with a clear error for each problem. */
 export function readOnnxSignature(path: string): OnnxSignature {
@@ -77,53 +75,17 @@ export function readOnnxSignature(path: string): OnnxSignature {
  */
 export async function saveOnnxModel(dir: string, onnx: Buffer, signature: OnnxSignature): Promise<ModelManifest> {
   const session = await openSession(onnx, signature, dir);
-  await runRows(session, signature, [Object.fromEntries(signature.inputs.map((f) => [f.name, 0]))]);
+  try {
+    await runRows(session, signature, [Object.fromEntries(signature.inputs.map((f) => [f.name, 0]))]);
+  } finally {
+    await session.close();
+  }
   return saveModel(dir, {
     flavor: 'onnx',
     signature: { inputs: signature.inputs, outputs: signature.outputs },
     params: { onnx: { input: session.input, output: session.output } },
     files: { [ONNX_FILE]: onnx },
   });
-}
-
-interface Session {
-  run: (feeds: Record<string, unknown>) => Promise<Record<string, { data: unknown; dims: readonly number[] }>>;
-  makeTensor: (data: Float32Array, dims: number[]) => unknown;
-  input: string;
-  output: string;
-}
-
-async function openSession(onnx: Buffer, signature: Pick<OnnxSignature, 'onnx'>, where: string): Promise<Session> {
-  const runtime = await ort();
-  let session: Awaited<ReturnType<Ort['InferenceSession']['create']>>;
-  try {
-    session = await runtime.InferenceSession.create(onnx);
-  } catch (error) {
-    throw new FleetcastError(
-      'FLEETCAST_INVALID_ARGUMENT',
-      `${where}: not a loadable ONNX model: ${errorMessage(error)}`,
-      {
-        hint: 'export the model with a recent opset (torch.onnx.export, skl2onnx)',
-      },
-    );
-  }
-  const input = signature.onnx?.input ?? session.inputNames[0];
-  const output = signature.onnx?.output ?? session.outputNames[0];
-  if (!input || !session.inputNames.includes(input) || !output || !session.outputNames.includes(output)) {
-    throw new FleetcastError(
-      'FLEETCAST_INVALID_ARGUMENT',
-      `${where}: the graph has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
-      {
-        hint: 'name the tensors with "onnx": {"input": …, "output": …} in the signature',
-      },
-    );
-  }
-  return {
-    run: (feeds) => session.run(feeds as Parameters<typeof session.run>[0]) as unknown as ReturnType<Session['run']>,
-    makeTensor: (data, dims) => new runtime.Tensor('float32', data, dims),
-    input,
-    output,
-  };
 }
 
 async function runRows(
@@ -139,14 +101,13 @@ async function runRows(
       data[i * k + j] = Number(value); // booleans become 0/1
     });
   });
-  const result = await session.run({ [session.input]: session.makeTensor(data, [rows.length, k]) });
-  const tensor = result[session.output];
+  const tensor = await session.run(data, [rows.length, k]);
   const m = signature.outputs.length;
-  const values = tensor?.data as ArrayLike<number> | undefined;
-  if (!tensor || !values || values.length !== rows.length * m) {
+  const values = tensor.data as ArrayLike<number> | undefined;
+  if (!values || values.length !== rows.length * m) {
     throw new FleetcastError(
       'FLEETCAST_INVALID_ARGUMENT',
-      `the ONNX output ${session.output} has shape [${tensor?.dims.join(', ')}], not [${rows.length}, ${m}]`,
+      `the ONNX output ${session.output} has shape [${tensor.dims.join(', ')}], not [${rows.length}, ${m}]`,
       {
         hint: 'declare one signature output per column of the graph output',
       },
@@ -165,12 +126,13 @@ const loader: FlavorLoader = async (files) => {
     });
   }
   const names = (files.manifest.params.onnx ?? {}) as { input?: string; output?: string };
-  const session = await openSession(files.read(ONNX_FILE), { onnx: names }, files.dir);
+  const session = await openModelSession(files.read(ONNX_FILE), { onnx: names }, files.dir, signature.inputs.length);
   const predictor: Predictor = {
     flavor: 'onnx',
     signature,
     manifest: files.manifest,
     predict: async (batch: unknown) => runRows(session, signature, batch as Array<Record<string, unknown>>),
+    close: () => session.close(),
   };
   return predictor;
 };

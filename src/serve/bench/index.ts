@@ -2,15 +2,18 @@
  * `fleetcast bench` entries for the inference service (issue 8), each loading the server from a
  * second process on loopback (./loader.ts):
  * - serve-overhead: p50 of POST /api/v1/models/{m}/predict at one request at a time, against the
- *   model's own in-process predict for the same inputs (target: ≤ 1 ms more);
+ *   graph's raw session.run on this thread for the same inputs (target: ≤ 1 ms more);
  * - serve-batching: throughput of a wide MLP at 32 concurrent clients with dynamic batching against
  *   the same server without (target: ≥ 3× at a p95 no worse than 1.5×);
  * - serve-sustained: 80% of measured capacity for 5 minutes (over the 5 repetitions; scaled by
  *   --scale): 0 errors, p99 reported.
  * The rates go through the common harness; latencies and targets come back as `details`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Benchmark, BenchSide } from '../../core/bench/harness.js';
 import { median } from '../../core/bench/harness.js';
+import { loadOrt, ONNX_FILE } from '../../models/index.js';
 import { type LoadClient, startLoadClient } from './client.js';
 import type { LoadResult } from './loader.js';
 import { type BenchWorld, FEATURES, predictBodies, sharedWorld } from './world.js';
@@ -92,26 +95,35 @@ function overheadBenchmark(scale: number): ServeBenchmark {
   const calls = Math.max(100, Math.round(3000 * scale));
   return {
     name: 'serve-overhead',
-    description: 'p50 of HTTP predict at 1 client vs the in-process predict (linear ONNX)',
+    description: 'p50 of HTTP predict at 1 client vs the raw in-process session.run (linear ONNX)',
     unit: 'predictions/s',
     reference: {
-      label: 'in-process predict',
+      label: 'in-process session.run',
       open: async () => {
         const opened = await world.acquire();
-        const { predictor } = await opened.opened.registry.load('linear@prod');
+        // The graph itself on this thread, as the issue defines the reference: no signature mapping,
+        // no session thread.
+        const ort = await loadOrt();
+        const session = await ort.InferenceSession.create(readFileSync(join(opened.dir, 'linear', ONNX_FILE)));
+        const feeds = rows.map((row) => ({
+          [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.of(row.cpu, row.memory, row.spot), [1, 3]),
+        }));
         let iteration = 0;
         return {
           iteration: async () => {
             const latencies: number[] = [];
             for (let i = 0; i < calls; i++) {
               const started = performance.now();
-              await predictor.predict([rows[i % rows.length]]);
+              await session.run(feeds[i % feeds.length]!);
               latencies.push(performance.now() - started);
             }
             if (iteration++ > 0) raw.push(median(latencies));
             return calls;
           },
-          close: () => world.release(),
+          close: async () => {
+            await session.release();
+            await world.release();
+          },
         };
       },
     },

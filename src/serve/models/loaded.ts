@@ -84,7 +84,7 @@ export class LoadedModel {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#batcher.close();
+    this.#closed ??= this.#batcher.close().then(() => this.predictor.close?.());
     return this.#closed;
   }
 }
