@@ -6,7 +6,9 @@
  *
  * Closed loop (`concurrency` clients, each sending its next request when the last answered) or open
  * loop (`rate` requests per second on a fixed schedule, at most `concurrency` outstanding; a request
- * that would exceed that is counted as shed, an error).
+ * that would exceed that is counted as shed, an error). In the open loop a request's latency counts
+ * from when the schedule made it due, its wait for a socket and any lag of this process included:
+ * a server that stalls is charged for the requests that queued behind the stall too.
  */
 import { Agent, request } from 'node:http';
 
@@ -46,10 +48,11 @@ export async function runLoad(
 ) {
   const url = new URL(spec.url);
   let next = 0;
-  const send = (): Promise<{ status: number; ms: number }> =>
+  /** `due`: when the schedule wanted it sent (open loop); latency counts from then. */
+  const send = (due = performance.now()): Promise<{ status: number; ms: number }> =>
     new Promise((resolve) => {
       const body = spec.bodies[next++ % spec.bodies.length]!;
-      const started = performance.now();
+      const started = due;
       const req = request(
         {
           agent,
@@ -102,7 +105,7 @@ export async function runLoad(
           continue;
         }
         outstanding++;
-        const p = send().then((r) => {
+        const p = send(start + (sent / rate) * 1000).then((r) => {
           outstanding--;
           record(r);
           pending.delete(p);
