@@ -45,4 +45,22 @@ describe('open-loop load generator', () => {
       await stalling.close();
     }
   });
+
+  it('counts a refused connection or a server that closes after each reply, and goes on', async () => {
+    const refused = await runLoad({ url: 'http://127.0.0.1:1/', bodies: ['{}'], concurrency: 2, durationMs: 100 });
+    expect(refused.requests).toBeGreaterThan(0);
+    expect(refused.errors).toBe(refused.requests);
+    expect(refused.statuses['0']).toBe(refused.requests);
+
+    const closing = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { connection: 'close', 'content-length': 11 }).end('{"ok":true}'));
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const { port } = closing.address() as AddressInfo;
+    const result = await runLoad({ url: `http://127.0.0.1:${port}/`, bodies: ['{}'], concurrency: 2, durationMs: 200 });
+    await new Promise((r) => closing.close(r));
+    expect(result.requests).toBeGreaterThan(10);
+    expect(result.statuses['200']).toBe(result.requests);
+  });
 });
