@@ -52,6 +52,13 @@ describe('runtime spec defaults', () => {
     const loaded = loadRuntimeSpec(writeSpec(dir.path, spec), dir.path);
     expect(loaded.spec.profile).toBe('production');
     expect(loaded.spec.apiKeys?.secretRef).toEqual({ name: 'api-keys', key: 'keys' });
+    // Keys kept in the metadata store's table (`fleetcast keys create`) satisfy production as well.
+    spec.apiKeys = { table: true };
+    expect(checkRuntimeSpec(writeSpec(dir.path, spec), dir.path).ok).toBe(true);
+    spec.apiKeys = {};
+    const empty = checkRuntimeSpec(writeSpec(dir.path, spec), dir.path);
+    expect(empty.ok).toBe(false);
+    if (!empty.ok) expect(empty.issues[0]!.message).toMatch(/table: true/);
   });
 
   it('reads CPU given as a YAML number as the quantity text', () => {

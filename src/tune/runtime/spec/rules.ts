@@ -45,7 +45,7 @@ export function crossCheck(spec: RuntimeSpec, ctx: Context): void {
   if (spec.profile === 'production' && spec.apiKeys === undefined) {
     issue(
       ['apiKeys'],
-      'apiKeys: {secretRef: {name, key}}: the production profile refuses to start without API keys (or set profile: staging)',
+      'apiKeys: {secretRef: {name, key}} or {table: true} (keys from `fleetcast keys create`): the production profile refuses to start without API keys (or set profile: staging)',
     );
   }
   if (spec.schedules.length > 0 && spec.warehouse === undefined) {

@@ -227,7 +227,17 @@ const RuntimeObjectSchema = z.strictObject({
       .optional(),
   }),
   redis: endpoint('Redis', ['redis', 'rediss'], 'url').optional(),
-  apiKeys: z.strictObject({ secretRef: secretKeyRef('keys') }).optional(),
+  /** Where serve finds its keys: a Secret (FLEETCAST_API_KEYS), the keys table, or both. */
+  apiKeys: z
+    .strictObject({
+      secretRef: secretKeyRef('keys').optional(),
+      // Keys made with `fleetcast keys create` in the metadata store: serve reads the table itself.
+      table: z.literal(true).optional(),
+    })
+    .refine((keys) => keys.secretRef !== undefined || keys.table === true, {
+      message: 'secretRef {name, key} holding the keys, or table: true for keys made with `fleetcast keys create`',
+    })
+    .optional(),
   serve: ServeSchema.optional(),
   workers: z.array(WorkerGroupSchema).default([]),
   schedules: z.array(ScheduleSchema).default([]),
