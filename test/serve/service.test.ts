@@ -92,6 +92,16 @@ describe('health, readiness and docs', () => {
     expect(kept.headers.get('x-content-type-options')).toBe('nosniff');
     expect(kept.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(kept.headers.get('access-control-allow-origin')).toBeNull();
+    // The same headers on an error reply and on a path no route has.
+    const missing = await call(served.base, '/no/such/path');
+    for (const reply of [wild, missing]) {
+      expect(reply.status).toBe(404);
+      expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(reply.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(reply.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      expect(reply.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(reply.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    }
   });
 
   it('leaves / free for the dashboard', async () => {

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -14,6 +13,7 @@ import type { ServeConfig } from '../../core/config/schema.js';
 import { FleetcastError } from '../../core/errors.js';
 import { isProtected } from '../auth/plugin.js';
 import type { ServeMetrics } from '../metrics/registry.js';
+import { securityHeaders } from './security-headers.js';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -81,21 +81,10 @@ export async function installSecurity(
   options: { config: ServeConfig; rateLimitRedis?: Redis | undefined },
 ): Promise<void> {
   const { config } = options;
-  await app.register(helmet, {
-    // The docs page (swagger-ui, served from this host) needs its own scripts and inline styles.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        // The service is often reached over plain HTTP inside a cluster: do not rewrite the docs'
-        // asset URLs to https.
-        upgradeInsecureRequests: null,
-      },
-    },
+  const headers = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   if (config.cors.origins.length > 0) {
     await app.register(cors, {
