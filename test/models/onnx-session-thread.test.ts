@@ -39,7 +39,7 @@ describe('onnx session thread', () => {
     }
     const perRun = (performance.now() - started) / 2;
     clearInterval(ticker);
-    await predictor.close?.();
+    await predictor.dispose?.();
     expect(longestGap).toBeLessThan(perRun / 2);
     dir.remove();
   });
@@ -56,14 +56,23 @@ describe('onnx session thread', () => {
   it('answers concurrent callers each with their own rows, on the loop and in a thread', async () => {
     const dir = tempDir();
     await saveOnnxModel(join(dir.path, 'm'), linearModelOnnx([1, 10, 100], 0.5), signature);
-    const predictor = await loadModel(join(dir.path, 'm'));
-    const inputs = Array.from({ length: 200 }, (_, i) => [{ cpu: i, memory: i % 5, spot: i % 2 }]);
-    const outputs = (await Promise.all(inputs.map((batch) => predictor.predict(batch)))) as Array<Array<{ y: number }>>;
-    outputs.forEach((out, i) => {
-      const { cpu, memory, spot } = inputs[i]![0]!;
-      expect(out[0]!.y).toBeCloseTo(cpu + 10 * memory + 100 * spot + 0.5, 3);
+    const onLoop = await loadModel(join(dir.path, 'm'));
+    const thread = await SessionThread.open(linearModelOnnx([1, 10, 100], 0.5));
+    const [input, output] = [thread.inputNames[0]!, thread.outputNames[0]!];
+    const inputs = Array.from({ length: 200 }, (_, i) => ({ cpu: i, memory: i % 5, spot: i % 2 }));
+    const expected = inputs.map(({ cpu, memory, spot }) => cpu + 10 * memory + 100 * spot + 0.5);
+    const fromLoop = (await Promise.all(inputs.map((row) => onLoop.predict([row])))) as Array<Array<{ y: number }>>;
+    const fromThread = await Promise.all(
+      inputs.map((row) => thread.run(input, output, Float32Array.of(row.cpu, row.memory, row.spot), [1, 3])),
+    );
+    expected.forEach((y, i) => {
+      expect(fromLoop[i]![0]!.y).toBeCloseTo(y, 3);
+      expect(fromThread[i]!.data[0]).toBeCloseTo(y, 3);
+      expect(fromThread[i]!.dims).toEqual([1, 1]);
+      expect(fromThread[i]!.tensorType).toBe('float32');
     });
-    await predictor.close?.();
+    await onLoop.dispose?.();
+    await thread.close();
     dir.remove();
   });
 
@@ -74,7 +83,7 @@ describe('onnx session thread', () => {
     for (const name of ['linear', 'mlp']) {
       const predictor = await loadModel(join(dir.path, name));
       await predictor.predict(rows(1));
-      await predictor.close?.();
+      await predictor.dispose?.();
       await expect(predictor.predict(rows(1))).rejects.toMatchObject({
         code: 'FLEETCAST_BACKEND_ERROR',
         message: expect.stringMatching(/ONNX session is closed/),

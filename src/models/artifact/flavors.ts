@@ -18,8 +18,8 @@ export interface Predictor<Input = unknown, Output = unknown> {
   /** A reason this model cannot answer for `row` (beyond the signature), or undefined. */
   accepts?(row: Record<string, unknown>): string | undefined;
   predict(batch: Input): Promise<Output>;
-  /** Frees what the model holds outside the heap (a session thread); absent when nothing does. */
-  close?(): Promise<void>;
+  /** Frees what the model holds outside the heap (sessions, their threads); absent when nothing does. */
+  dispose?(): Promise<void>;
 }
 
 export type FlavorLoader = (files: LoadedModelFiles) => Promise<Predictor> | Predictor;

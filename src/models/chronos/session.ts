@@ -5,7 +5,7 @@
  * contexts. Dimensions the graph declares symbolically (dynamic axes) are checked on every answer.
  */
 import { errorMessage, FleetcastError } from '../../core/errors.js';
-import { loadOrt } from '../onnx/runtime.js';
+import { SessionThread, type TensorMetadata, type TensorResult } from '../onnx/session-thread.js';
 import { CHRONOS_INPUT, CHRONOS_OUTPUT } from './types.js';
 
 /** Contexts per session.run: bounds the memory of one call whatever the request count. */
@@ -25,7 +25,7 @@ export interface ChronosSession {
   release(): Promise<void>;
 }
 
-type Metadata = { name: string; isTensor: boolean; type?: string; shape?: ReadonlyArray<number | string> };
+type Metadata = TensorMetadata;
 
 const EXPORT_HINT =
   'export ChronosBoltModelForForecasting.forward with input_names=["context"], output_names=["quantile_preds"] (docs/models.md)';
@@ -74,10 +74,11 @@ export async function openChronosSession(
   names: { input?: string | undefined; output?: string | undefined },
   where: string,
 ): Promise<ChronosSession> {
-  const ort = await loadOrt();
-  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  let session: SessionThread;
   try {
-    session = await ort.InferenceSession.create(onnx);
+    // In its own thread: one run of a real Chronos-Bolt takes tens to hundreds of ms, which on the
+    // event loop would stop every other request of a server for as long.
+    session = await SessionThread.open(onnx);
   } catch (error) {
     throw new FleetcastError(
       'FLEETCAST_INVALID_ARGUMENT',
@@ -97,26 +98,24 @@ export async function openChronosSession(
       { hint: 'export forward(context) alone: missing values are NaN in the context, no mask input' },
     );
   }
-  const inputMeta = session.inputMetadata.find((m) => m.name === input) as Metadata | undefined;
-  const outputMeta = session.outputMetadata.find((m) => m.name === output) as Metadata | undefined;
+  const inputMeta = session.inputMetadata.find((m) => m.name === input);
+  const outputMeta = session.outputMetadata.find((m) => m.name === output);
   checkDeclared(inputMeta, [undefined, shape.contextLength], `input ${input}`, where);
   checkDeclared(outputMeta, [undefined, shape.quantiles, shape.predictionLength], `output ${output}`, where);
   const step = shape.quantiles * shape.predictionLength;
 
   const runOnce = async (contexts: Float32Array, n: number): Promise<Float32Array> => {
-    const feeds = { [input]: new ort.Tensor('float32', contexts, [n, shape.contextLength]) };
-    let result: Awaited<ReturnType<typeof session.run>>;
+    let tensor: TensorResult;
     try {
-      result = await session.run(feeds);
+      tensor = await session.run(input, output, contexts, [n, shape.contextLength]);
     } catch (error) {
       throw new FleetcastError('FLEETCAST_BACKEND_ERROR', `${where}: the model failed: ${errorMessage(error)}`, {
         hint: `the graph must take ${input} as float32 [batch, ${shape.contextLength}]`,
       });
     }
-    const tensor = result[output];
-    const dims = tensor?.dims ?? [];
+    const dims = tensor.dims;
     if (
-      tensor?.type !== 'float32' ||
+      tensor.tensorType !== 'float32' ||
       dims.length !== 3 ||
       dims[0] !== n ||
       dims[1] !== shape.quantiles ||
@@ -124,7 +123,7 @@ export async function openChronosSession(
     ) {
       throw badShape(
         where,
-        `output ${output} answered ${tensor?.type ?? 'nothing'} [${dims.join(', ')}], not float32 [${n}, ${shape.quantiles}, ${shape.predictionLength}]`,
+        `output ${output} answered ${tensor.tensorType ?? 'nothing'} [${dims.join(', ')}], not float32 [${n}, ${shape.quantiles}, ${shape.predictionLength}]`,
       );
     }
     return tensor.data as Float32Array;
@@ -143,8 +142,6 @@ export async function openChronosSession(
       }
       return out;
     },
-    release: async () => {
-      await session.release();
-    },
+    release: () => session.close(),
   };
 }

@@ -132,7 +132,7 @@ const loader: FlavorLoader = async (files) => {
     signature,
     manifest: files.manifest,
     predict: async (batch: unknown) => runRows(session, signature, batch as Array<Record<string, unknown>>),
-    close: () => session.close(),
+    dispose: () => session.close(),
   };
   return predictor;
 };

@@ -4,14 +4,14 @@
  * event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SessionThreadData, SessionThreadReply, SessionThreadRequest } from './session-thread.js';
+import type { SessionThreadData, SessionThreadReply, SessionThreadRequest, TensorMetadata } from './session-thread.js';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
 const port = parentPort!;
 const data = workerData as SessionThreadData;
-const reply = (message: SessionThreadReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const reply = (message: SessionThreadReply) => port.postMessage(message);
 const text = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function open(): Promise<{ ort: Ort; session: Session } | undefined> {
@@ -35,8 +35,9 @@ async function answer({ ort, session }: { ort: Ort; session: Session }, request:
     const feeds = { [request.input]: new ort.Tensor('float32', request.data, request.dims) };
     const tensor = (await session.run(feeds))[request.output];
     if (!tensor) throw new Error(`the graph answered no ${request.output}`);
-    const values = Float32Array.from(tensor.data as ArrayLike<number>);
-    reply({ type: 'result', id: request.id, data: values, dims: [...tensor.dims] }, [values.buffer]);
+    // Copied by the structured clone, element type kept (the runtime's buffer may not be detachable).
+    const data = tensor.data as ArrayLike<number>;
+    reply({ type: 'result', id: request.id, tensorType: tensor.type, data, dims: [...tensor.dims] });
   } catch (error) {
     reply({ type: 'error', id: request.id, message: text(error) });
   }
@@ -45,5 +46,15 @@ async function answer({ ort, session }: { ort: Ort; session: Session }, request:
 const opened = await open();
 if (opened) {
   port.on('message', (request: SessionThreadRequest) => void answer(opened, request));
-  reply({ type: 'ready', inputs: [...opened.session.inputNames], outputs: [...opened.session.outputNames] });
+  const plain = (m: TensorMetadata): TensorMetadata => ({
+    name: m.name,
+    isTensor: m.isTensor,
+    type: m.type,
+    shape: m.shape,
+  });
+  reply({
+    type: 'ready',
+    inputs: opened.session.inputMetadata.map((m) => plain(m as TensorMetadata)),
+    outputs: opened.session.outputMetadata.map((m) => plain(m as TensorMetadata)),
+  });
 }

@@ -20,15 +20,26 @@ export interface SessionThreadData {
 
 export type SessionThreadRequest = { id: number; input: string; output: string; data: Float32Array; dims: number[] };
 
+/** What the graph declares of a tensor (onnxruntime's value metadata, as plain data). */
+export interface TensorMetadata {
+  name: string;
+  isTensor: boolean;
+  type?: string;
+  shape?: ReadonlyArray<number | string>;
+}
+
 export type SessionThreadReply =
-  | { type: 'ready'; inputs: string[]; outputs: string[] }
+  | { type: 'ready'; inputs: TensorMetadata[]; outputs: TensorMetadata[] }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; data: Float32Array; dims: number[] }
+  | { type: 'result'; id: number; tensorType: string; data: TensorResult['data']; dims: number[] }
   | { type: 'error'; id: number; message: string };
 
 export interface TensorResult {
-  data: Float32Array;
+  /** The output's elements as onnxruntime gave them (Float32Array for float32 outputs). */
+  data: ArrayLike<number>;
   dims: readonly number[];
+  /** onnxruntime's element type name ('float32', 'float64', …). */
+  tensorType?: string;
 }
 
 /** Compiled, the `.js` sibling; under vitest a TypeScript loader goes in first (as parallel.ts). */
@@ -50,15 +61,19 @@ export const defaultIntraOpThreads = () => Math.max(1, availableParallelism() - 
 export class SessionThread {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly TensorMetadata[];
+  readonly outputMetadata: readonly TensorMetadata[];
   readonly #worker: Worker;
   readonly #waiting = new Map<number, { resolve: (r: TensorResult) => void; reject: (e: Error) => void }>();
   #nextId = 0;
   #dead: Error | undefined;
 
-  private constructor(worker: Worker, inputs: string[], outputs: string[]) {
+  private constructor(worker: Worker, inputs: TensorMetadata[], outputs: TensorMetadata[]) {
     this.#worker = worker;
-    this.inputNames = inputs;
-    this.outputNames = outputs;
+    this.inputMetadata = inputs;
+    this.outputMetadata = outputs;
+    this.inputNames = inputs.map((m) => m.name);
+    this.outputNames = outputs.map((m) => m.name);
     worker.on('message', (reply: SessionThreadReply) => this.#settle(reply));
     const fail = (error: Error) => {
       this.#dead ??= error;
@@ -114,7 +129,7 @@ export class SessionThread {
     if (!entry) return;
     this.#waiting.delete(reply.id);
     if (this.#waiting.size === 0) this.#worker.unref();
-    if (reply.type === 'result') entry.resolve({ data: reply.data, dims: reply.dims });
+    if (reply.type === 'result') entry.resolve({ data: reply.data, dims: reply.dims, tensorType: reply.tensorType });
     else entry.reject(backendError(`the ONNX session failed: ${reply.message}`));
   }
 }

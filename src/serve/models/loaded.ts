@@ -84,7 +84,7 @@ export class LoadedModel {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.#batcher.close().then(() => this.predictor.close?.());
+    this.#closed ??= this.#batcher.close().then(() => this.predictor.dispose?.());
     return this.#closed;
   }
 }
