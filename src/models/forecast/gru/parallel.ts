@@ -10,8 +10,8 @@
  * good part of that. Training stays synchronous for its caller (`Atomics.wait` is allowed on Node's
  * main thread).
  */
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../../../core/threads/request-thread.js';
 import type { GruNetwork, GruShape } from './network.js';
 
 /** Control slots of one helper: GO (1 = run a batch, 2 = stop), SIZE (windows), DONE (1 = finished). */
@@ -45,16 +45,8 @@ interface Helper {
 }
 
 /** The helper entry: compiled, the `.js` sibling; under vitest a TypeScript loader goes in first. */
-function startWorker(data: HelperData): Worker {
-  const entry = new URL(
-    import.meta.url.endsWith('.ts') ? './parallel-worker.ts' : './parallel-worker.js',
-    import.meta.url,
-  );
-  if (!import.meta.url.endsWith('.ts')) return new Worker(fileURLToPath(entry), { workerData: data });
-  const hooks = new URL('../../../core/queue/ts-hooks.mjs', import.meta.url).href;
-  const code = `require('node:module').register(${JSON.stringify(hooks)}); import(${JSON.stringify(entry.href)});`;
-  return new Worker(code, { eval: true, workerData: data });
-}
+const startWorker = (data: HelperData): Worker =>
+  startModuleWorker(siblingModule(import.meta.url, 'parallel-worker'), data);
 
 export interface SetData {
   x: Float64Array;
