@@ -5,7 +5,7 @@
  */
 import { FleetcastError } from '../../core/errors.js';
 import { type FlavorLoader, loadModel, type Predictor, registerFlavor } from '../artifact/flavors.js';
-import { hfOnnxEngine } from './hf/engine.js';
+import { hfOnnxEngineInThread } from './hf/engine-thread.js';
 import { readTextRows, textProblem } from './input.js';
 import { LEXICON_FILE, lexiconEngine } from './lexicon/engine.js';
 import { TEXT_CLASSIFIER_KINDS, TextClassifierParamsSchema, type TextClassifierPredictor } from './types.js';
@@ -36,7 +36,7 @@ const loader: FlavorLoader = async (files) => {
   const engine =
     params.kind === 'lexicon'
       ? lexiconEngine(params, readPin(files.read(LEXICON_FILE), files.dir), files.dir)
-      : await hfOnnxEngine(files.dir, params);
+      : await hfOnnxEngineInThread(files.dir, params);
   const predictor: TextClassifierPredictor = {
     flavor: 'text-classifier',
     signature: files.manifest.signature,

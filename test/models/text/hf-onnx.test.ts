@@ -13,6 +13,8 @@ import {
   type TextClassifierPredictor,
   type TinyExpected,
 } from '../../../src/models/index.js';
+import { hfOnnxEngine } from '../../../src/models/text/hf/engine.js';
+import type { HfOnnxParams } from '../../../src/models/text/types.js';
 import { ModelRegistry } from '../../../src/registry/index.js';
 import { runInProcess } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/services.js';
@@ -147,6 +149,23 @@ describe('text-classifier flavor, Hugging Face ONNX kind', () => {
     } finally {
       await metadata.close();
     }
+  });
+
+  it('runs a loaded model in its own thread, with the same logits as the engine on this thread', async () => {
+    const params = readModel(join(dir.path, 'sst2')).manifest.params as unknown as HfOnnxParams;
+    const here = await hfOnnxEngine(join(dir.path, 'sst2'), params);
+    const inThread = await loadModel(join(dir.path, 'sst2'));
+    const threaded = inThread as unknown as TextClassifierPredictor;
+    const [a, b] = [await here.logits!(texts), await threaded.logits!(texts)];
+    for (const [i, row] of a.entries()) {
+      for (const [j, value] of row.entries()) expect(b[i]![j]).toBeCloseTo(value, 6);
+    }
+    await here.dispose?.();
+    await threaded.dispose();
+    await expect(threaded.predict([{ text: 'after dispose' }])).rejects.toMatchObject({
+      code: 'FLEETCAST_BACKEND_ERROR',
+      message: 'the text classifier is closed',
+    });
   });
 
   it('refuses folders that are not text classifiers, with the reason', async () => {
